@@ -1,0 +1,37 @@
+"""Finish the baked project: keep the files of the chosen media storage, write .env.
+
+Files that differ by storage option live whole under _media/<option>/, laid out like
+the project itself; the chosen option's files move into place and the rest go.
+"""
+
+import json
+import secrets
+import shutil
+from pathlib import Path
+
+ANSWERS = json.loads(r"""{{ cookiecutter | jsonify }}""")
+PROJECT = Path.cwd()
+OPTIONS = PROJECT / "_media"
+
+
+def install_media_option(option):
+    chosen = OPTIONS / option
+    for source in sorted(path for path in chosen.rglob("*") if path.is_file()):
+        target = PROJECT / source.relative_to(chosen)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source.replace(target)
+    shutil.rmtree(OPTIONS)
+
+
+def write_dev_env():
+    # A fresh secret for development only; production sets its own (see .env.example).
+    (PROJECT / ".env").write_text(
+        "# Development settings only: this file is read by config/settings/dev.py and\n"
+        "# never by production. It is not committed (.gitignore).\n"
+        f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}\n",
+        encoding="utf-8",
+    )
+
+
+install_media_option(ANSWERS["media_storage"])
+write_dev_env()

@@ -1,0 +1,29 @@
+"""Production media storage: uploads in an S3 bucket, or any S3-compatible service.
+
+Objects are private: no ACL is sent, so the bucket's own policy applies, and file.url is a
+signed link that expires. With DJANGO_AWS_S3_CUSTOM_DOMAIN (a CDN in front of the bucket)
+links are plain URLs on that domain, and the CDN decides who may read.
+Credentials come from the standard AWS chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,
+a profile, or an instance role), never from settings:
+https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
+"""
+
+from .base import env
+
+MEDIA_STORAGE = {
+    "BACKEND": "storages.backends.s3.S3Storage",
+    "OPTIONS": {
+        "bucket_name": env.str("DJANGO_AWS_STORAGE_BUCKET_NAME"),
+        "region_name": env.str("DJANGO_AWS_S3_REGION_NAME", default=None),
+        # MinIO, Cloudflare R2, DigitalOcean Spaces, Backblaze B2: the service's S3 endpoint.
+        "endpoint_url": env.str("DJANGO_AWS_S3_ENDPOINT_URL", default=None),
+        "custom_domain": env.str("DJANGO_AWS_S3_CUSTOM_DOMAIN", default=None),
+        "location": "media",
+        # Two uploads with the same name get distinct keys instead of replacing each other.
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": True,
+        # Signature version 4: required by newer AWS regions and by S3-compatible services.
+        "signature_version": "s3v4",
+    },
+}

@@ -1,0 +1,9 @@
+"""ASGI entry point, for an ASGI server in place of the Procfile's WSGI one."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
+
+application = get_asgi_application()

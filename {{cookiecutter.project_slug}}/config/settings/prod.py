@@ -1,0 +1,36 @@
+"""Production: secrets and hosts from the environment, HTTPS only, media never served by Django.
+
+Every variable read here is listed in .env.example; a missing required one stops start-up
+with ImproperlyConfigured naming it.
+"""
+
+from .base import *  # noqa: F403
+from .base import env
+from .media import MEDIA_STORAGE
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["{{ cookiecutter.domain_name }}"])
+
+# PostgreSQL in production (postgres://user:password@host:5432/name); sqlite:/// URLs work too.
+DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES["default"]["CONN_MAX_AGE"] = 60
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+STORAGES = {
+    "default": MEDIA_STORAGE,
+    # Hashed names (cacheable forever) with Brotli and gzip variants, served by WhiteNoise.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# HTTPS. The proxy in front (deploy/nginx.conf) ends TLS and says so in X-Forwarded-Proto;
+# trust that header only behind a proxy that always sets it:
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secure-proxy-ssl-header
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+# Browsers remember HSTS for this long: start lower while trying HTTPS out on a new domain.
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True

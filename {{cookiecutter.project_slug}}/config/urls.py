@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from users.views import profile
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("profile/", profile, name="profile"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    # Development only: Django serves uploads itself. In production the web server or the
+    # object store does, never Django: https://docs.djangoproject.com/en/5.2/howto/static-files/
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

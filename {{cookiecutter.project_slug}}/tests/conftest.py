@@ -1,0 +1,50 @@
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Every test stores uploads in a fresh temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def png():
+    """A small, real PNG upload."""
+
+    def make(name="avatar.png", colour="teal"):
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8), colour).save(buffer, format="PNG")
+        return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+    return make
+
+
+@pytest.fixture
+def run_django():
+    """Run a Python snippet in a fresh process under the given settings module and env."""
+
+    def run(code, settings_module, env=None):
+        base = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+        base.pop("DATABASE_URL", None)
+        base["DJANGO_SETTINGS_MODULE"] = settings_module
+        return subprocess.run(
+            [sys.executable, "-c", "import django; django.setup()\n" + code],
+            cwd=PROJECT_DIR,
+            env={**base, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    return run

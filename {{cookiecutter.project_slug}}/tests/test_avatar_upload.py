@@ -1,0 +1,78 @@
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from users.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(client):
+    user = User.objects.create_user("ada", "ada@example.com", "a-long-password")
+    client.force_login(user)
+    return user
+
+
+def test_profile_asks_anonymous_visitors_to_log_in(client):
+    response = client.get(reverse("profile"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_an_uploaded_avatar_is_stored_under_media_root_avatars(client, member, media_root, png):
+    response = client.post(reverse("profile"), {"avatar": png()})
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    stored = Path(member.avatar.path)
+    assert stored.parent == Path(media_root) / "avatars"
+    assert stored.read_bytes() == png().read()
+
+
+def test_the_profile_page_shows_the_avatar_under_media_url(client, member, settings, png):
+    client.post(reverse("profile"), {"avatar": png()})
+
+    page = client.get(reverse("profile")).content.decode()
+
+    member.refresh_from_db()
+    assert f'<img src="{settings.MEDIA_URL}avatars/' in page
+    assert member.avatar.url.startswith(settings.MEDIA_URL)
+    assert member.avatar.url in page
+
+
+def test_replacing_the_avatar_removes_the_old_file(
+    client, member, png, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("profile"), {"avatar": png("first.png", "red")})
+    member.refresh_from_db()
+    first = Path(member.avatar.path)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("profile"), {"avatar": png("second.png", "blue")})
+    member.refresh_from_db()
+
+    assert Path(member.avatar.path).name.startswith("second")
+    assert Path(member.avatar.path).exists()
+    assert not first.exists()
+
+
+def test_a_file_that_is_not_an_image_is_refused_and_changes_nothing(
+    client, member, media_root, png
+):
+    client.post(reverse("profile"), {"avatar": png()})
+    member.refresh_from_db()
+    before = member.avatar.name
+
+    fake = SimpleUploadedFile("evil.png", b"<html><script>alert(1)</script></html>", "image/png")
+    response = client.post(reverse("profile"), {"avatar": fake})
+
+    assert response.status_code == 400
+    assert "valid image" in response.content.decode()
+    member.refresh_from_db()
+    assert member.avatar.name == before
+    assert sorted(p.name for p in (Path(media_root) / "avatars").iterdir()) == [Path(before).name]

@@ -1,0 +1,67 @@
+"""Each environment's settings, loaded in a fresh process as a server would load them."""
+
+from prod_env import PROD_ENV
+
+SHOW_STORAGES = """
+from django.conf import settings
+from django.core.files.storage import storages
+print(type(storages["default"]).__name__)
+print(type(storages["staticfiles"]).__name__)
+print(settings.DEBUG)
+"""
+
+
+def test_production_settings_load_with_the_required_environment(run_django):
+    result = run_django(SHOW_STORAGES, "config.settings.prod", PROD_ENV)
+
+    assert result.returncode == 0, result.stderr
+    _default, staticfiles, debug = result.stdout.split()
+    assert staticfiles == "CompressedManifestStaticFilesStorage"
+    assert debug == "False"
+
+
+def test_production_refuses_to_start_without_a_secret_key(run_django):
+    env = {key: value for key, value in PROD_ENV.items() if key != "DJANGO_SECRET_KEY"}
+
+    result = run_django("", "config.settings.prod", env)
+
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert "DJANGO_SECRET_KEY" in last_line
+
+
+def test_production_refuses_to_start_without_a_database_url(run_django):
+    env = {key: value for key, value in PROD_ENV.items() if key != "DATABASE_URL"}
+
+    result = run_django("", "config.settings.prod", env)
+
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr.strip().splitlines()[-1]
+
+
+def test_development_runs_with_no_environment_on_sqlite_with_local_media(run_django):
+    result = run_django(
+        SHOW_STORAGES + "print(settings.DATABASES['default']['ENGINE'])", "config.settings.dev"
+    )
+
+    assert result.returncode == 0, result.stderr
+    default, staticfiles, debug, engine = result.stdout.split()
+    assert default == "FileSystemStorage"
+    assert staticfiles == "StaticFilesStorage"
+    assert debug == "True"
+    assert engine == "django.db.backends.sqlite3"
+
+
+def test_settings_modules_read_media_locations_from_the_environment(run_django, tmp_path):
+    result = run_django(
+        "from django.conf import settings; print(settings.MEDIA_ROOT, settings.MEDIA_URL)",
+        "config.settings.prod",
+        {
+            **PROD_ENV,
+            "DJANGO_MEDIA_ROOT": str(tmp_path / "uploads"),
+            "DJANGO_MEDIA_URL": "https://media.example.net/",
+        },
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(tmp_path / "uploads"), "https://media.example.net/"]
