@@ -27,6 +27,7 @@ PROJECT_MODULES = {
     "pytest_django",
     "storages",
     "templates",
+    "test",
     "tests",
     "users",
     "whitenoise",
@@ -37,7 +38,7 @@ HOST_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
 def slug_problem(slug):
     if not slug.isidentifier() or not slug.isascii() or slug != slug.lower():
-        return "it must be a lower-case Python identifier (a-z, 0-9 and _, not starting with a digit)"
+        return "it must be a lower-case Python identifier (a-z, 0-9, _; no leading digit)"
     if keyword.iskeyword(slug):
         return "it is a Python keyword"
     if slug in PROJECT_MODULES or slug in sys.stdlib_module_names:

@@ -1,0 +1,212 @@
+"""Bake each media option once per session and give tests a way to run its commands."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TEMPLATE = Path(__file__).resolve().parent.parent
+MEDIA_OPTIONS = ["local", "s3"]
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_tool(name):
+    """The path of a program the test needs: skipped locally when it is missing, failed in CI."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (apt-get install {name})"
+        if IN_CI:
+            pytest.fail(message + "; CI must install it")
+        pytest.skip(message)
+    return path
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Project:
+    """A baked project, installed in its own virtual environment."""
+
+    path: Path
+    media_storage: str
+
+    @property
+    def python(self):
+        return str(self.path / ".venv" / "bin" / "python")
+
+    def bin(self, name):
+        return str(self.path / ".venv" / "bin" / name)
+
+    def env(self, **overrides):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_"))}
+        env.pop("DATABASE_URL", None)
+        env.pop("VIRTUAL_ENV", None)
+        env["PATH"] = f"{self.path / '.venv' / 'bin'}{os.pathsep}{env['PATH']}"
+        env.update(overrides)
+        return env
+
+    def run(self, *command, env=None, timeout=300, check=True):
+        """Run a command in the project directory; fail with its output if it fails."""
+        result = subprocess.run(
+            command,
+            cwd=self.path,
+            env=env or self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if check and result.returncode != 0:
+            pytest.fail(
+                f"{' '.join(command)} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
+            )
+        return result
+
+    def manage(self, *args, env=None, check=True):
+        return self.run(self.python, "manage.py", *args, env=env, check=check)
+
+    def prod_env(self, **overrides):
+        """The environment production needs, with throwaway values."""
+        values = {
+            "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+            "DJANGO_SECRET_KEY": "prod-secret-for-tests-only-" + "x" * 40,
+            "DATABASE_URL": f"sqlite:///{self.path / 'prod.sqlite3'}",
+            "DJANGO_STATIC_ROOT": str(self.path / "staticfiles"),
+        }
+        if self.media_storage == "s3":
+            values.update(
+                DJANGO_AWS_STORAGE_BUCKET_NAME="uploads",
+                AWS_ACCESS_KEY_ID="testing",
+                AWS_SECRET_ACCESS_KEY="testing",
+            )
+        values.update(overrides)
+        return self.env(**values)
+
+
+def install(path):
+    """Install a baked project with uv, as its README says: uv sync."""
+    subprocess.run(
+        ["uv", "sync", "--quiet", "--python", sys.executable],
+        cwd=path,
+        env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
+        check=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def bake(cookies_session):
+    """Bake a project from answers; returns pytest-cookies' result."""
+
+    def bake(**answers):
+        result = cookies_session.bake(extra_context=answers)
+        assert result.exit_code == 0, result.exception
+        return result
+
+    return bake
+
+
+@pytest.fixture(scope="session", params=MEDIA_OPTIONS)
+def baked(request, bake):
+    """A fresh bake of each media option, not installed."""
+    return Project(bake(media_storage=request.param).project_path, request.param)
+
+
+@pytest.fixture(scope="session")
+def installed(bake):
+    """The installed bake of a media option, made once per session."""
+    projects = {}
+
+    def get(media_storage):
+        if media_storage not in projects:
+            path = bake(media_storage=media_storage).project_path
+            install(path)
+            projects[media_storage] = Project(path, media_storage)
+        return projects[media_storage]
+
+    return get
+
+
+@pytest.fixture(scope="session", params=MEDIA_OPTIONS)
+def project(request, installed):
+    """A bake of each media option, installed with its dependencies."""
+    return installed(request.param)
+
+
+@pytest.fixture(scope="session")
+def local_project(installed):
+    return installed("local")
+
+
+class Server:
+    """A server process started by a test, on 127.0.0.1, stopped by the same test."""
+
+    def __init__(self, command, port, *, cwd, env, name):
+        self.command, self.port, self.name = command, port, name
+        self.log = Path(tempfile.mkdtemp(prefix=f"{name}-")) / "output.log"
+        self.process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_until_listening(self, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"{self.name} exited {self.process.returncode}:\n{self.output()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        pytest.fail(
+            f"{self.name} did not listen on 127.0.0.1:{self.port} in {timeout}s:\n{self.output()}"
+        )
+
+    def output(self):
+        return self.log.read_text(errors="replace")[-4000:]
+
+    def stop(self):
+        """Stop the process group this test started (by its own PID), then reap it."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+@contextmanager
+def serve(command, port, *, cwd, env, name, timeout=30.0):
+    server = Server(command, port, cwd=cwd, env=env, name=name)
+    try:
+        yield server.wait_until_listening(timeout)
+    finally:
+        server.stop()
+
+
+def procfile_command(project_path, process="web"):
+    """The command of a Procfile process, as the platform would run it."""
+    for line in (project_path / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if name.strip() == process:
+            return ["sh", "-c", "exec " + command.strip()]
+    raise LookupError(f"no {process} process in Procfile")

@@ -1,0 +1,181 @@
+"""A baked, installed project: lint, its own tests, migrations, deploy checks, static files."""
+
+import re
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import free_port, procfile_command, require_tool, serve
+
+pytestmark = pytest.mark.slow
+
+
+def test_ruff_finds_nothing_to_fix(project):
+    project.run(project.bin("ruff"), "check", ".")
+    project.run(project.bin("ruff"), "format", "--check", ".")
+
+
+def test_the_projects_own_test_suite_passes(project):
+    result = project.run(project.bin("pytest"), "-q", "-p", "no:cacheprovider")
+
+    assert re.search(r"\b\d+ passed\b", result.stdout)
+    assert "failed" not in result.stdout and "error" not in result.stdout
+
+
+def test_migrations_match_the_models(project):
+    project.manage("makemigrations", "--check", "--dry-run")
+
+
+def test_production_settings_pass_the_deploy_check(project):
+    result = project.manage("check", "--deploy", "--fail-level", "WARNING", env=project.prod_env())
+
+    assert "System check identified no issues" in result.stdout
+
+
+def test_collectstatic_writes_hashed_files_with_brotli_and_gzip_siblings(project, tmp_path):
+    static_root = tmp_path / "staticfiles"
+
+    project.manage(
+        "collectstatic", "--noinput", env=project.prod_env(DJANGO_STATIC_ROOT=str(static_root))
+    )
+
+    hashed = [
+        p
+        for p in (static_root / "css").iterdir()
+        if re.fullmatch(r"site\.[0-9a-f]{12}\.css", p.name)
+    ]
+    assert len(hashed) == 1
+    assert hashed[0].with_name(hashed[0].name + ".br").is_file()
+    assert hashed[0].with_name(hashed[0].name + ".gz").is_file()
+    assert (static_root / "staticfiles.json").is_file()
+    assert not (static_root / "avatars").exists()
+
+
+def test_production_media_storage_matches_the_answer(project):
+    script = (
+        "import django; django.setup()\n"
+        "from django.core.files.storage import storages\n"
+        "s = storages['default']\n"
+        "print(type(s).__module__ + '.' + type(s).__name__, getattr(s, 'file_overwrite', None))"
+    )
+    result = project.run(project.python, "-c", script, env=project.prod_env())
+
+    expected = {
+        "local": "django.core.files.storage.filesystem.FileSystemStorage None",
+        "s3": "storages.backends.s3.S3Storage False",
+    }
+    assert result.stdout.strip() == expected[project.media_storage]
+
+
+def test_createsuperuser_works_without_prompts(project, tmp_path):
+    env = project.env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DJANGO_SUPERUSER_PASSWORD="a-long-admin-password",
+    )
+    project.manage("migrate", "--noinput", env=env)
+    project.manage(
+        "createsuperuser", "--noinput", "--username", "admin", "--email", "a@example.com", env=env
+    )
+    check = (
+        "from django.contrib.auth import authenticate;"
+        "u = authenticate(username='admin', password='a-long-admin-password');"
+        "print(u.is_superuser, u.email)"
+    )
+
+    result = project.manage("shell", "--verbosity", "0", "-c", check, env=env)
+
+    assert result.stdout.split() == ["True", "a@example.com"]
+
+
+def fetch(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_the_development_server_runs_with_no_environment(project, tmp_path):
+    env = project.env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    project.manage("migrate", "--noinput", env=env)
+    port = free_port()
+    command = [project.python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+
+    with serve(command, port, cwd=project.path, env=env, name="runserver"):
+        status, _, body = fetch(f"http://127.0.0.1:{port}/")
+        css = re.search(rb'href="(/static/css/site\.css)"', body).group(1).decode()
+        css_status, css_headers, _ = fetch(f"http://127.0.0.1:{port}{css}")
+
+    assert status == 200
+    assert css_status == 200
+    assert css_headers["Content-Type"].startswith("text/css")
+
+
+def test_the_procfile_web_process_serves_pages_and_hashed_static_files(project, tmp_path):
+    env = project.prod_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DJANGO_STATIC_ROOT=str(tmp_path / "staticfiles"),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        PORT=str(free_port()),
+    )
+    project.manage("migrate", "--noinput", env=env)
+    project.manage("collectstatic", "--noinput", env=env)
+    port, https = int(env["PORT"]), {"X-Forwarded-Proto": "https"}
+
+    with serve(procfile_command(project.path), port, cwd=project.path, env=env, name="web"):
+        plain_status, plain_headers, _ = fetch(f"http://127.0.0.1:{port}/")
+        status, _, body = fetch(f"http://127.0.0.1:{port}/", https)
+        css = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', body).group(1).decode()
+        css_status, css_headers, _ = fetch(
+            f"http://127.0.0.1:{port}{css}", {**https, "Accept-Encoding": "br"}
+        )
+
+    assert plain_status == 301
+    assert plain_headers["Location"] == f"https://127.0.0.1:{port}/"
+    assert status == 200
+    assert css_status == 200
+    assert "immutable" in css_headers["Cache-Control"]
+    assert css_headers["Content-Encoding"] == "br"
+
+
+def test_nginx_accepts_the_shipped_config(local_project, tmp_path):
+    project = local_project
+    nginx = require_tool("nginx")
+    require_tool("openssl")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    project.run(
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        str(key),
+        "-out",
+        str(cert),
+    )
+    site = (project.path / "deploy" / "nginx.conf").read_text()
+    site = re.sub(r"ssl_certificate .*;", f"ssl_certificate {cert};", site)
+    site = re.sub(r"ssl_certificate_key .*;", f"ssl_certificate_key {key};", site)
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
+        f"events {{}}\nhttp {{\n    access_log off;\n    include {tmp_path}/site.conf;\n}}\n"
+    )
+
+    result = project.run(nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"))
+
+    assert "test is successful" in result.stderr
