@@ -1,6 +1,7 @@
 """A baked, installed project: lint, its own tests, migrations, deploy checks, static files."""
 
 import re
+import sys
 import urllib.error
 import urllib.request
 
@@ -179,3 +180,15 @@ def test_nginx_accepts_the_shipped_config(local_project, tmp_path):
     result = project.run(nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"))
 
     assert "test is successful" in result.stderr
+
+
+def test_plain_pip_installs_the_project_and_its_dev_group(local_project, tmp_path):
+    project, venv = local_project, tmp_path / "venv"
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "--quiet"]
+    project.run(sys.executable, "-m", "venv", str(venv))
+    project.run(*pip, "install", "--upgrade", "pip")
+    project.run(*pip, "install", "-e", ".", "--group", "dev")
+
+    result = project.run(str(venv / "bin" / "pytest"), "-q", "-p", "no:cacheprovider")
+
+    assert re.search(r"\b\d+ passed\b", result.stdout)

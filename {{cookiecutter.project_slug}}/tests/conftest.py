@@ -32,16 +32,21 @@ def png():
 
 @pytest.fixture
 def run_django():
-    """Run a Python snippet in a fresh process under the given settings module and env."""
+    """Run Python code in a fresh process, as a server would start, under a settings module.
+
+    With settings_module=None the code must choose its settings itself.
+    """
 
     def run(code, settings_module, env=None):
-        base = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-        base.pop("DATABASE_URL", None)
-        base["DJANGO_SETTINGS_MODULE"] = settings_module
+        clean = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+        clean.pop("DATABASE_URL", None)
+        if settings_module:
+            clean["DJANGO_SETTINGS_MODULE"] = settings_module
+            code = "import django; django.setup()\n" + code
         return subprocess.run(
-            [sys.executable, "-c", "import django; django.setup()\n" + code],
+            [sys.executable, "-c", code],
             cwd=PROJECT_DIR,
-            env={**base, **(env or {})},
+            env={**clean, **(env or {})},
             capture_output=True,
             text=True,
             timeout=60,

@@ -65,3 +65,27 @@ def test_settings_modules_read_media_locations_from_the_environment(run_django, 
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(tmp_path / "uploads"), "https://media.example.net/"]
+
+
+def test_wsgi_and_asgi_default_to_production_settings(run_django):
+    for entry_point in ("config.wsgi", "config.asgi"):
+        result = run_django(
+            f"import {entry_point}\n"
+            "from django.conf import settings\n"
+            "print(settings.SETTINGS_MODULE)",
+            settings_module=None,
+            env=PROD_ENV,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == ["config.settings.prod"]
+
+
+def test_manage_py_defaults_to_development_settings(run_django):
+    result = run_django(
+        "import runpy, sys; sys.argv = ['manage.py', 'diffsettings', '--all'];"
+        "runpy.run_path('manage.py', run_name='__main__')",
+        settings_module=None,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "SETTINGS_MODULE = 'config.settings.dev'" in result.stdout
