@@ -1,14 +1,8 @@
 """Bake each media option once per session and give tests a way to run its commands."""
 
 import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,24 +10,6 @@ import pytest
 
 TEMPLATE = Path(__file__).resolve().parent.parent
 MEDIA_OPTIONS = ["local", "s3"]
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def require_tool(name):
-    """The path of a program the test needs: skipped locally when it is missing, failed in CI."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed (apt-get install {name})"
-        if IN_CI:
-            pytest.fail(message + "; CI must install it")
-        pytest.skip(message)
-    return path
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -148,65 +124,3 @@ def project(request, installed):
 @pytest.fixture(scope="session")
 def local_project(installed):
     return installed("local")
-
-
-class Server:
-    """A server process started by a test, on 127.0.0.1, stopped by the same test."""
-
-    def __init__(self, command, port, *, cwd, env, name):
-        self.command, self.port, self.name = command, port, name
-        self.log = Path(tempfile.mkdtemp(prefix=f"{name}-")) / "output.log"
-        self.process = subprocess.Popen(
-            command,
-            cwd=cwd,
-            env=env,
-            stdout=self.log.open("wb"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def wait_until_listening(self, timeout=30.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"{self.name} exited {self.process.returncode}:\n{self.output()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        pytest.fail(
-            f"{self.name} did not listen on 127.0.0.1:{self.port} in {timeout}s:\n{self.output()}"
-        )
-
-    def output(self):
-        return self.log.read_text(errors="replace")[-4000:]
-
-    def stop(self):
-        """Stop the process group this test started (by its own PID), then reap it."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-
-
-@contextmanager
-def serve(command, port, *, cwd, env, name, timeout=30.0):
-    server = Server(command, port, cwd=cwd, env=env, name=name)
-    try:
-        yield server.wait_until_listening(timeout)
-    finally:
-        server.stop()
-
-
-def procfile_command(project_path, process="web"):
-    """The command of a Procfile process, as the platform would run it."""
-    for line in (project_path / "Procfile").read_text().splitlines():
-        name, _, command = line.partition(":")
-        if name.strip() == process:
-            return ["sh", "-c", "exec " + command.strip()]
-    raise LookupError(f"no {process} process in Procfile")

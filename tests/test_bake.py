@@ -34,15 +34,16 @@ def test_no_file_keeps_template_syntax(baked):
 
 def test_only_the_chosen_media_option_ships(baked):
     media_settings = (baked.path / "config" / "settings" / "media.py").read_text()
+    nginx = (baked.path / "deploy" / "nginx.conf").read_text()
 
     assert not (baked.path / "_media").exists()
     if baked.media_storage == "local":
         assert "FileSystemStorage" in media_settings
-        assert (baked.path / "deploy" / "nginx.conf").is_file()
+        assert "location /media/" in nginx
         assert "storages" not in (baked.path / "pyproject.toml").read_text()
     else:
         assert "storages.backends.s3.S3Storage" in media_settings
-        assert not (baked.path / "deploy").exists()
+        assert "/media/" not in nginx
         assert "django-storages[s3]" in (baked.path / "pyproject.toml").read_text()
         assert "DJANGO_AWS_S3_ENDPOINT_URL" in (baked.path / ".env.example").read_text()
 

@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from conftest import free_port, procfile_command, require_tool, serve
+from servers import free_port, nginx_command, nginx_config, procfile_command, serve
 
 pytestmark = pytest.mark.slow
 
@@ -147,37 +147,16 @@ def test_the_procfile_web_process_serves_pages_and_hashed_static_files(project, 
     assert css_headers["Content-Encoding"] == "br"
 
 
-def test_nginx_accepts_the_shipped_config(local_project, tmp_path):
-    project = local_project
-    nginx = require_tool("nginx")
-    require_tool("openssl")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    project.run(
-        "openssl",
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=localhost",
-        "-keyout",
-        str(key),
-        "-out",
-        str(cert),
-    )
-    site = (project.path / "deploy" / "nginx.conf").read_text()
-    site = re.sub(r"ssl_certificate .*;", f"ssl_certificate {cert};", site)
-    site = re.sub(r"ssl_certificate_key .*;", f"ssl_certificate_key {key};", site)
-    (tmp_path / "site.conf").write_text(site)
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
-        f"events {{}}\nhttp {{\n    access_log off;\n    include {tmp_path}/site.conf;\n}}\n"
+def test_nginx_accepts_the_shipped_config(project, tmp_path):
+    main = nginx_config(
+        (project.path / "deploy" / "nginx.conf").read_text(),
+        tmp_path,
+        http_port=free_port(),
+        https_port=free_port(),
+        app_port=free_port(),
     )
 
-    result = project.run(nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"))
+    result = project.run(*nginx_command(main), "-t")
 
     assert "test is successful" in result.stderr
 

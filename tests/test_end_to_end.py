@@ -1,0 +1,356 @@
+"""Every media and static path, end to end, as a user's browser sees it.
+
+Real parts only: the baked project's own servers (runserver, the Procfile web process), nginx
+from Debian with the project's deploy/nginx.conf, moto's S3 API server, and Debian's Chromium
+driven by Playwright. Everything listens on 127.0.0.1.
+"""
+
+import os
+import re
+import struct
+import sys
+import zlib
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from servers import (
+    IN_CI,
+    free_port,
+    nginx_command,
+    nginx_config,
+    procfile_command,
+    require_tool,
+    serve,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ADMIN, PASSWORD = "admin", "a-long-admin-password"
+BUCKET = "uploads"
+HASHED_CSS = re.compile(r"/static/css/site\.[0-9a-f]{12}\.css$")
+
+
+def png(rgb, size=(12, 8)):
+    """A real PNG image of one colour, made without any imaging library."""
+    width, height = size
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+@dataclass
+class Site:
+    """A running site: where the browser goes, and where to look behind it."""
+
+    base_url: str
+    media_root: Path
+    app: object
+    nginx_log: Path | None = None
+    s3: object = None
+    endpoint: str | None = None
+
+    def app_requests(self):
+        return self.app.output()
+
+
+def prepare_database(project, env):
+    project.manage("migrate", "--noinput", env=env)
+    project.manage(
+        "createsuperuser", "--noinput", "--username", ADMIN, "--email", "admin@example.com",
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
+    )  # fmt: skip
+
+
+@contextmanager
+def development_site(project, directory):
+    """manage.py runserver with development settings, as the README starts it."""
+    media_root = directory / "media"
+    env = project.env(
+        DATABASE_URL=f"sqlite:///{directory / 'db.sqlite3'}", DJANGO_MEDIA_ROOT=str(media_root)
+    )
+    prepare_database(project, env)
+    port = free_port()
+    command = [project.python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+    with serve(command, port, cwd=project.path, env=env, name="runserver") as app:
+        yield Site(f"http://127.0.0.1:{port}", media_root, app)
+
+
+@contextmanager
+def moto_server(directory):
+    """moto's S3 API server, with the bucket the deployment would have made beforehand."""
+    import boto3
+
+    executable = Path(sys.executable).with_name("moto_server")
+    port = free_port()
+    command = [str(executable), "-H", "127.0.0.1", "-p", str(port)]
+    with serve(command, port, cwd=directory, env=dict(os.environ), name="moto") as server:
+        endpoint = f"http://127.0.0.1:{port}"
+        client = boto3.client(
+            "s3", endpoint_url=endpoint, region_name="us-east-1",
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )  # fmt: skip
+        client.create_bucket(Bucket=BUCKET)
+        yield server, client, endpoint
+
+
+@contextmanager
+def production_site(project, directory):
+    """The Procfile web process with production settings, behind nginx over HTTPS."""
+    media_root = directory / "srv" / "media"
+    media_root.mkdir(parents=True)
+    (directory / "nginx").mkdir()
+    app_port, http_port, https_port = free_port(), free_port(), free_port()
+    overrides = {
+        "DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
+        "DJANGO_STATIC_ROOT": str(directory / "staticfiles"),
+        "DJANGO_MEDIA_ROOT": str(media_root),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "PORT": str(app_port),
+    }
+    with ExitStack() as stack:
+        s3 = endpoint = None
+        if project.media_storage == "s3":
+            _, s3, endpoint = stack.enter_context(moto_server(directory))
+            overrides.update(
+                DJANGO_AWS_S3_ENDPOINT_URL=endpoint, DJANGO_AWS_S3_REGION_NAME="us-east-1"
+            )
+        env = project.prod_env(**overrides)
+        prepare_database(project, env)
+        project.manage("collectstatic", "--noinput", env=env)
+        main = nginx_config(
+            (project.path / "deploy" / "nginx.conf").read_text(),
+            directory / "nginx",
+            http_port=http_port,
+            https_port=https_port,
+            app_port=app_port,
+            media_parent=media_root.parent if project.media_storage == "local" else None,
+        )
+        web = procfile_command(project.path)
+        app = stack.enter_context(serve(web, app_port, cwd=project.path, env=env, name="web"))
+        stack.enter_context(
+            serve(
+                nginx_command(main), https_port, cwd=main.parent, env=dict(os.environ), name="nginx"
+            )
+        )
+        yield Site(
+            f"https://127.0.0.1:{https_port}", media_root, app,
+            nginx_log=main.parent / "access.log", s3=s3, endpoint=endpoint,
+        )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = require_tool("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        (pytest.fail if IN_CI else pytest.skip)(
+            "playwright is not installed (pip install playwright)"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(ignore_https_errors=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module", params=["local", "s3"])
+def dev_site(request, installed, tmp_path_factory):
+    with development_site(installed(request.param), tmp_path_factory.mktemp("dev")) as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def local_site(installed, tmp_path_factory):
+    with production_site(installed("local"), tmp_path_factory.mktemp("local")) as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def s3_site(installed, tmp_path_factory):
+    with production_site(installed("s3"), tmp_path_factory.mktemp("s3")) as site:
+        yield site
+
+
+def log_in(page, site):
+    page.goto(site.base_url + "/accounts/login/")
+    page.fill("input[name=username]", ADMIN)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert urlsplit(page.url).path == "/profile/", page.content()
+
+
+def upload_avatar(page, path):
+    """Upload an image on /profile/; return the src of the avatar once the browser shows it."""
+    page.set_input_files("input[name=avatar]", str(path))
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    shown = page.wait_for_function(
+        "() => { const img = document.querySelector('img.avatar');"
+        " return img && img.complete && img.naturalWidth > 0 && img.src; }"
+    )
+    return shown.json_value()
+
+
+def fetch(page, url):
+    """GET with the browser's cookies, outside the page (no CORS), without following redirects."""
+    return page.context.request.get(url, max_redirects=0)
+
+
+def upload_and_replace(page, site, tmp_path):
+    """Log in, upload one avatar, replace it with another; return what the browser saw."""
+    first, second = tmp_path / "first.png", tmp_path / "second.png"
+    first.write_bytes(png((200, 30, 30)))
+    second.write_bytes(png((30, 30, 200), size=(16, 10)))
+    log_in(page, site)
+    first_src = upload_avatar(page, first)
+    first_response = fetch(page, first_src)
+    assert first_response.status == 200
+    assert first_response.body() == first.read_bytes()
+    second_src = upload_avatar(page, second)
+    assert second_src != first_src
+    second_response = fetch(page, second_src)
+    assert second_response.status == 200
+    assert second_response.body() == second.read_bytes()
+    return first_src, first_response, second_src, second_response
+
+
+def test_in_development_django_serves_the_uploaded_avatar(dev_site, page, tmp_path):
+    first_src, first, second_src, second = upload_and_replace(page, dev_site, tmp_path)
+
+    assert urlsplit(second_src).path.startswith("/media/avatars/")
+    assert second.headers["server"].startswith("WSGIServer")
+    stored = dev_site.media_root / urlsplit(second_src).path.removeprefix("/media/")
+    assert stored.read_bytes() == second.body()
+    # The project promises: replacing an avatar deletes the old file.
+    assert fetch(page, first_src).status == 404
+
+
+def test_in_development_whitenoise_serves_the_css(dev_site, page):
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+
+    page.goto(dev_site.base_url + "/")
+
+    (css,) = [r for r in responses if "/static/css/site" in r.url]
+    assert css.status == 200
+    assert css.header_value("content-type").startswith("text/css")
+    # WhiteNoise's own header; runserver's static view sends none.
+    assert css.header_value("cache-control") == "max-age=0, public"
+
+
+def test_in_production_nginx_serves_local_media_and_the_app_never_does(local_site, page, tmp_path):
+    first_src, first, second_src, second = upload_and_replace(page, local_site, tmp_path)
+
+    for response in (first, second):
+        assert response.headers["server"].startswith("nginx")
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert "sandbox" in response.headers["content-security-policy"]
+        assert response.headers["content-type"] == "image/png"
+    assert "/media/" in local_site.nginx_log.read_text()
+    assert "/media/" not in local_site.app_requests()
+    assert fetch(page, first_src).status == 404
+
+
+def test_an_uploaded_page_cannot_run_script_in_the_site(local_site, page):
+    beacon = "<script>new Image().src = '/pwned-{}';</script>"
+    files = {
+        "page.html": f"<!doctype html><html><body>{beacon.format('html')}</body></html>",
+        "page-named-as.png": f"<html><body>{beacon.format('png')}</body></html>",
+        "drawing.svg": (
+            '<svg xmlns="http://www.w3.org/2000/svg"><script>'
+            "new Image().src = '/pwned-svg';</script></svg>"
+        ),
+    }
+    for name, content in files.items():
+        (local_site.media_root / name).write_text(content)
+    requested = []
+    page.context.on("request", lambda request: requested.append(request.url))
+
+    for name in files:
+        url = f"{local_site.base_url}/media/{name}"
+        response = fetch(page, url)
+        assert response.status == 200
+        assert "sandbox" in response.headers["content-security-policy"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+        if not name.endswith(".png"):
+            assert response.headers["content-disposition"] == "attachment"
+        try:
+            page.goto(url)
+        except Exception as error:  # a download, not a page: Playwright reports it as an error
+            assert "Download is starting" in str(error) or "ERR_ABORTED" in str(error)
+        page.wait_for_timeout(300)
+
+    assert [url for url in requested if "pwned" in url] == []
+    assert "pwned" not in local_site.app_requests()
+
+
+def test_in_production_s3_serves_the_avatar_through_signed_urls(s3_site, page, tmp_path):
+    first_src, first, second_src, second = upload_and_replace(page, s3_site, tmp_path)
+
+    assert second_src.startswith(f"{s3_site.endpoint}/{BUCKET}/media/avatars/")
+    assert "X-Amz-Signature=" in second_src and "X-Amz-Expires=" in second_src
+    assert second.headers["content-type"] == "image/png"
+    unsigned = urlunsplit(urlsplit(second_src)._replace(query=""))
+    assert fetch(page, unsigned).status == 403
+    key = urlsplit(second_src).path.removeprefix(f"/{BUCKET}/")
+    grants = s3_site.s3.get_object_acl(Bucket=BUCKET, Key=key)["Grants"]
+    assert [grant["Permission"] for grant in grants] == ["FULL_CONTROL"]
+    assert "/media/" not in s3_site.app_requests()
+    assert list(s3_site.media_root.iterdir()) == []
+    # The project promises: replacing an avatar deletes the old object.
+    assert fetch(page, first_src).status == 404
+
+
+@pytest.mark.parametrize("site_name", ["local_site", "s3_site"])
+def test_in_production_the_css_is_hashed_immutable_and_brotli_from_whitenoise(
+    request, site_name, page
+):
+    site = request.getfixturevalue(site_name)
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+
+    page.goto(site.base_url + "/")
+
+    (css,) = [r for r in responses if "/static/" in r.url]
+    assert HASHED_CSS.search(urlsplit(css.url).path)
+    assert css.status == 200
+    headers = css.all_headers()
+    assert "immutable" in headers["cache-control"]
+    assert headers["content-encoding"] == "br"
+    assert headers["vary"] == "Accept-Encoding"
+    assert urlsplit(css.url).path in site.app_requests()
