@@ -25,6 +25,7 @@ PROJECT_MODULES = {
     "psycopg",
     "pytest",
     "pytest_django",
+    "storage_checks",
     "storages",
     "templates",
     "test",

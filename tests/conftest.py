@@ -54,12 +54,14 @@ class Project:
         return self.run(self.python, "manage.py", *args, env=env, check=check)
 
     def prod_env(self, **overrides):
-        """The environment production needs, with throwaway values."""
+        """The environment production needs, with throwaway values and a media directory."""
+        (self.path / "media").mkdir(exist_ok=True)
         values = {
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
             "DJANGO_SECRET_KEY": "prod-secret-for-tests-only-" + "x" * 40,
             "DATABASE_URL": f"sqlite:///{self.path / 'prod.sqlite3'}",
             "DJANGO_STATIC_ROOT": str(self.path / "staticfiles"),
+            "DJANGO_MEDIA_ROOT": str(self.path / "media"),
         }
         if self.media_storage == "s3":
             values.update(

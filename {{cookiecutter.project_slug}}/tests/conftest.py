@@ -15,6 +15,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 def media_root(settings, tmp_path):
     """Every test stores uploads in a fresh temporary MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
     return settings.MEDIA_ROOT
 
 

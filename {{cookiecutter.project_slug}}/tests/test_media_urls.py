@@ -36,7 +36,7 @@ def test_with_debug_off_no_media_url_pattern_exists(urls_with_debug):
 
 
 def test_the_development_helper_serves_the_uploaded_bytes(urls_with_debug, client, media_root):
-    (media_root / "avatars").mkdir(parents=True)
+    (media_root / "avatars").mkdir()
     (media_root / "avatars" / "ada.png").write_bytes(b"\x89PNG fake bytes")
     urls_with_debug(True)
 

@@ -1,0 +1,309 @@
+"""System checks for the media and static settings: the mistakes Django itself lets through.
+
+They run with every manage.py command (check, runserver, migrate...), and the last one with
+check --deploy. They read settings only: no network, no directory walks, no boto3 import.
+The README's "System checks" table lists them. https://docs.djangoproject.com/en/5.2/topics/checks/
+"""
+
+import os
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.core.files.storage import FileSystemStorage
+from django.urls import URLResolver, get_resolver
+from django.utils.module_loading import import_string
+from django.views.static import serve
+
+S3_BACKENDS = {"storages.backends.s3.S3Storage", "storages.backends.s3boto3.S3Boto3Storage"}
+WHITENOISE_MIDDLEWARE = "whitenoise.middleware.WhiteNoiseMiddleware"
+SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
+# Where a filesystem path, not a URL, usually starts. Django puts "/" before a relative
+# MEDIA_URL ("C:/..." reads as "/C:/..."), hence the optional slash.
+PATH_LIKE = re.compile(
+    r"^/?(?:[A-Za-z]:[\\/]|~|file:)|^/(?:home|Users|root|var|srv|tmp|opt|usr|etc)/"
+)
+
+
+def backend(alias):
+    return settings.STORAGES.get(alias, {}).get("BACKEND", "")
+
+
+def media_on_local_disk():
+    """Whether uploads go to MEDIA_ROOT; S3 backends are recognised by name, not imported."""
+    name = backend("default")
+    if name in S3_BACKENDS:
+        return False
+    try:
+        return issubclass(import_string(name), FileSystemStorage)
+    except ImportError:
+        return False
+
+
+def absolute(path):
+    """A normalised absolute path, or None for an empty, relative or URL value."""
+    text = os.fspath(path) if path else ""
+    if not text or "://" in text or not os.path.isabs(text):
+        return None
+    return Path(os.path.normpath(text))
+
+
+def overlap(a, b):
+    """How directory a relates to directory b: 'is', 'is inside' or 'contains', or None."""
+    if a == b:
+        return "is"
+    if a.is_relative_to(b):
+        return "is inside"
+    if b.is_relative_to(a):
+        return "contains"
+    return None
+
+
+def static_directories():
+    yield "STATIC_ROOT", settings.STATIC_ROOT
+    for entry in settings.STATICFILES_DIRS:
+        yield "STATICFILES_DIRS", entry[1] if isinstance(entry, list | tuple) else entry
+
+
+@register(Tags.files)
+def check_media_root(app_configs, **kwargs):
+    if not media_on_local_disk():
+        return []
+    value = os.fspath(settings.MEDIA_ROOT) if settings.MEDIA_ROOT else ""
+    hint = "Set MEDIA_ROOT (env DJANGO_MEDIA_ROOT) to an absolute directory: BASE_DIR / 'media'."
+    if not value:
+        problem = "MEDIA_ROOT is empty, so uploads would be written to the current directory."
+    elif "://" in value:
+        problem = f"MEDIA_ROOT {value!r} is a URL; it must be a directory on disk."
+        hint = "Put the URL in MEDIA_URL (env DJANGO_MEDIA_URL). " + hint
+    elif not os.path.isabs(value):
+        problem = f"MEDIA_ROOT {value!r} is relative: uploads would land wherever Django started."
+    else:
+        return []
+    return [Error(problem, hint=hint, id="storage.E001")]
+
+
+@register(Tags.files)
+def check_media_url(app_configs, **kwargs):
+    url, root = settings.MEDIA_URL or "", os.fspath(settings.MEDIA_ROOT or "")
+    base = os.fspath(getattr(settings, "BASE_DIR", "") or "")
+    looks_like_path = (
+        (root and url.rstrip("/\\") == root.rstrip("/\\"))
+        or (base and url.startswith(base))
+        or PATH_LIKE.match(url)
+        or "\\" in url
+    )
+    if looks_like_path:
+        return [
+            Error(
+                f"MEDIA_URL {url!r} looks like a filesystem path, yet pages link to it as a URL.",
+                hint="MEDIA_URL is the URL prefix of uploads, e.g. '/media/' or "
+                "'https://media.example.com/'; the directory belongs in MEDIA_ROOT.",
+                id="storage.E002",
+            )
+        ]
+    if not url.endswith("/"):
+        return [
+            Error(
+                f"MEDIA_URL {url!r} is not a URL prefix ending in '/'.",
+                hint="Use e.g. '/media/' or 'https://media.example.com/' (env DJANGO_MEDIA_URL).",
+                id="storage.E002",
+            )
+        ]
+    return []
+
+
+@register(Tags.files, Tags.staticfiles)
+def check_media_and_static_directories(app_configs, **kwargs):
+    media = absolute(settings.MEDIA_ROOT)
+    if media is None:
+        return []
+    errors = []
+    for name, directory in static_directories():
+        other = absolute(directory)
+        relation = other and overlap(media, other)
+        if relation:
+            errors.append(
+                Error(
+                    f"MEDIA_ROOT {os.fspath(media)!r} {relation} {name} {os.fspath(other)!r}: "
+                    "collectstatic and uploads would overwrite or publish each other's files.",
+                    hint="Give uploads a directory of their own, outside every static "
+                    "directory, e.g. BASE_DIR / 'media' beside BASE_DIR / 'staticfiles'.",
+                    id="storage.E003",
+                )
+            )
+    return errors
+
+
+@register(Tags.files, Tags.staticfiles)
+def check_media_and_static_urls(app_configs, **kwargs):
+    media, static = settings.MEDIA_URL or "", settings.STATIC_URL or ""
+    if not media or not static:
+        return []
+    if media == static:
+        relation = "is the same as"
+    elif media.startswith(static):
+        relation = "is inside"
+    elif static.startswith(media):
+        relation = "contains"
+    else:
+        return []
+    return [
+        Error(
+            f"MEDIA_URL {media!r} {relation} STATIC_URL {static!r}: uploads and static files "
+            "would answer at the same URLs.",
+            hint="Give each a prefix of its own: MEDIA_URL = '/media/', STATIC_URL = '/static/'.",
+            id="storage.E004",
+        )
+    ]
+
+
+def url_patterns(resolver):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(pattern)
+        else:
+            yield pattern
+
+
+@register(Tags.urls)
+def check_django_does_not_serve_media(app_configs, **kwargs):
+    if settings.DEBUG:
+        return []
+    served = [p for p in url_patterns(get_resolver()) if p.callback is serve]
+    return [
+        Warning(
+            f"URL pattern {str(p.pattern)!r} routes to django.views.static.serve while DEBUG is "
+            "off: Django would stream uploads itself, slowly and without the web server's "
+            "protections.",
+            hint="Add it only under 'if settings.DEBUG:' (django.conf.urls.static.static does) "
+            "and let the web server or object storage serve MEDIA_URL.",
+            id="storage.W005",
+        )
+        for p in served
+    ]
+
+
+@register(Tags.files, Tags.staticfiles)
+def check_whitenoise_does_not_serve_media(app_configs, **kwargs):
+    media = absolute(settings.MEDIA_ROOT)
+    root = absolute(getattr(settings, "WHITENOISE_ROOT", None))
+    relation = media and root and overlap(root, media)
+    if not relation:
+        return []
+    return [
+        Error(
+            f"WHITENOISE_ROOT {os.fspath(root)!r} {relation} MEDIA_ROOT {os.fspath(media)!r}: "
+            "WhiteNoise only knows the files present at start-up, so new uploads would 404.",
+            hint="Point WHITENOISE_ROOT at a directory of fixed files (robots.txt, favicon.ico), "
+            "and serve media with the web server or object storage.",
+            id="storage.E006",
+        )
+    ]
+
+
+@register(Tags.staticfiles)
+def check_whitenoise_middleware(app_configs, **kwargs):
+    if not backend("staticfiles").startswith("whitenoise."):
+        return []
+    middleware = list(settings.MIDDLEWARE)
+    if WHITENOISE_MIDDLEWARE not in middleware:
+        return [
+            Error(
+                "STORAGES['staticfiles'] uses WhiteNoise, but MIDDLEWARE lacks "
+                f"{WHITENOISE_MIDDLEWARE!r}: static files would not be served.",
+                hint="Add it to MIDDLEWARE directly after SecurityMiddleware.",
+                id="storage.E007",
+            )
+        ]
+    expected = middleware.index(SECURITY_MIDDLEWARE) + 1 if SECURITY_MIDDLEWARE in middleware else 0
+    if middleware.index(WHITENOISE_MIDDLEWARE) != expected:
+        return [
+            Warning(
+                f"{WHITENOISE_MIDDLEWARE!r} is not directly after SecurityMiddleware in "
+                "MIDDLEWARE: static responses would run through the middleware above it.",
+                hint="Move it to directly after SecurityMiddleware, above all others.",
+                id="storage.W007",
+            )
+        ]
+    return []
+
+
+@register(Tags.files, Tags.staticfiles)
+def check_removed_storage_settings(app_configs, **kwargs):
+    replaced = {"DEFAULT_FILE_STORAGE": "default", "STATICFILES_STORAGE": "staticfiles"}
+    return [
+        Error(
+            f"{name} is set, but Django 5.1 and later ignore it: this storage is not in use.",
+            hint=f'Move it to STORAGES["{alias}"]["BACKEND"] and delete {name}.',
+            id="storage.E008",
+        )
+        for name, alias in replaced.items()
+        if hasattr(settings, name)
+    ]
+
+
+@register(Tags.files)
+def check_s3_media(app_configs, **kwargs):
+    if backend("default") not in S3_BACKENDS:
+        return []
+    options = settings.STORAGES["default"].get("OPTIONS", {})
+
+    def option(name, setting, default=None):
+        return options.get(name, getattr(settings, setting, default))
+
+    messages = []
+    if option("file_overwrite", "AWS_S3_FILE_OVERWRITE", True):
+        messages.append(
+            Error(
+                "S3 media storage has file_overwrite on: two uploads with the same name would "
+                "replace one another.",
+                hint='Set STORAGES["default"]["OPTIONS"]["file_overwrite"] = False.',
+                id="storage.E009",
+            )
+        )
+    if not option("bucket_name", "AWS_STORAGE_BUCKET_NAME"):
+        messages.append(
+            Error(
+                "S3 media storage has no bucket name.",
+                hint="Set DJANGO_AWS_STORAGE_BUCKET_NAME, read into "
+                'STORAGES["default"]["OPTIONS"]["bucket_name"].',
+                id="storage.E010",
+            )
+        )
+    acl = option("default_acl", "AWS_DEFAULT_ACL")
+    if acl in {"public-read", "public-read-write"} and not option(
+        "custom_domain", "AWS_S3_CUSTOM_DOMAIN"
+    ):
+        messages.append(
+            Warning(
+                f"S3 media objects are stored {acl} with no custom domain: anyone can read "
+                "every upload straight from the bucket, for ever.",
+                hint="Keep objects private (default_acl None) and serve them through signed "
+                "URLs, or through a CDN on its own domain (DJANGO_AWS_S3_CUSTOM_DOMAIN).",
+                id="storage.W011",
+            )
+        )
+    return messages
+
+
+@register(Tags.files, deploy=True)
+def check_media_root_is_writable(app_configs, **kwargs):
+    media = absolute(settings.MEDIA_ROOT)
+    if media is None or not media_on_local_disk():
+        return []
+    if not media.is_dir():
+        problem = f"MEDIA_ROOT {os.fspath(media)!r} does not exist: the first upload would fail."
+    elif not os.access(media, os.W_OK | os.X_OK):
+        problem = f"MEDIA_ROOT {os.fspath(media)!r} is not writable by this user: uploads fail."
+    else:
+        return []
+    return [
+        Error(
+            problem,
+            hint="Create it, owned by the user the web process runs as: "
+            f"install -d -o USER {os.fspath(media)}",
+            id="storage.E012",
+        )
+    ]

@@ -1,0 +1,238 @@
+"""Each media and static misconfiguration is reported by `manage.py check`, naming the setting."""
+
+import os
+
+import pytest
+from django.core.checks import run_checks
+from django.urls import clear_url_caches, re_path
+from django.views.static import serve
+from prod_env import PROD_ENV
+
+# A URLconf that serves uploads with no DEBUG guard, for the storage.W005 test.
+urlpatterns = [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": "/srv/site/media"})]
+
+S3 = "storages.backends.s3.S3Storage"
+WHITENOISE_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def storage_messages(deploy=False):
+    """The project's own storage.* messages, exactly as `manage.py check` would run them."""
+    messages = run_checks(include_deployment_checks=deploy)
+    return [m for m in messages if m.id.startswith("storage.")]
+
+
+def ids(messages):
+    return [m.id for m in messages]
+
+
+def only(messages, check_id, *words):
+    """The single message with check_id; its text names every word given."""
+    assert ids(messages) == [check_id], [str(m) for m in messages]
+    for word in words:
+        assert word in messages[0].msg
+    assert messages[0].hint
+    return messages[0]
+
+
+def test_the_shipped_test_settings_raise_no_storage_message():
+    assert storage_messages(deploy=True) == []
+
+
+def test_the_shipped_development_settings_raise_no_storage_message(run_django):
+    result = run_django(
+        "from django.core.checks import run_checks\n"
+        "print([m.id for m in run_checks() if m.id.startswith('storage.')])",
+        "config.settings.dev",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_shipped_production_settings_pass_the_deploy_check(run_django, tmp_path):
+    result = run_django(
+        "from django.core.management import call_command\n"
+        "call_command('check', deploy=True, fail_level='WARNING')",
+        "config.settings.prod",
+        {**PROD_ENV, "DJANGO_MEDIA_ROOT": str(tmp_path)},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("", ["MEDIA_ROOT", "empty"]),
+        ("media", ["MEDIA_ROOT", "'media'", "relative"]),
+        ("https://cdn.example.com/media/", ["MEDIA_ROOT", "URL"]),
+    ],
+)
+def test_media_root_must_be_an_absolute_directory(settings, value, words):
+    settings.MEDIA_ROOT = value
+
+    only(storage_messages(), "storage.E001", *words)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "/var/www/site/media/",
+        "/home/ada/site/media/",
+        "C:\\site\\media\\",
+        "~/media/",
+        "file:///srv/media/",
+    ],
+)
+def test_media_url_must_not_be_a_filesystem_path(settings, value):
+    settings.MEDIA_URL = value
+
+    only(storage_messages(), "storage.E002", "MEDIA_URL", "filesystem path")
+
+
+def test_media_url_must_not_be_media_root(settings, media_root):
+    settings.MEDIA_URL = str(media_root) + "/"
+
+    only(storage_messages(), "storage.E002", "MEDIA_URL", "filesystem path")
+
+
+def test_media_url_must_end_with_a_slash(settings):
+    settings.MEDIA_URL = "/media"
+
+    only(storage_messages(), "storage.E002", "MEDIA_URL", "'/media'", "ending in '/'")
+
+
+@pytest.mark.parametrize(
+    ("setting", "relative_to_media", "relation"),
+    [
+        ("STATIC_ROOT", ".", "is STATIC_ROOT"),
+        ("STATIC_ROOT", "..", "is inside STATIC_ROOT"),
+        ("STATIC_ROOT", "static", "contains STATIC_ROOT"),
+        ("STATICFILES_DIRS", ".", "is STATICFILES_DIRS"),
+        ("STATICFILES_DIRS", "assets", "contains STATICFILES_DIRS"),
+    ],
+)
+def test_media_root_must_not_share_a_static_directory(
+    settings, media_root, setting, relative_to_media, relation
+):
+    directory = (media_root / relative_to_media).resolve()
+    if setting == "STATIC_ROOT":
+        settings.STATIC_ROOT = directory
+    else:
+        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, ("prefix", directory)]
+
+    only(storage_messages(), "storage.E003", "MEDIA_ROOT", relation)
+
+
+@pytest.mark.parametrize(
+    ("media_url", "static_url", "relation"),
+    [
+        ("/static/media/", "/static/", "is inside"),
+        ("/assets/", "/assets/css/", "contains"),
+        ("/files/", "/files/", "is the same as"),
+    ],
+)
+def test_media_url_must_not_share_the_static_url(settings, media_url, static_url, relation):
+    settings.MEDIA_URL, settings.STATIC_URL = media_url, static_url
+
+    only(storage_messages(), "storage.E004", "MEDIA_URL", "STATIC_URL", relation)
+
+
+def test_django_serving_media_with_debug_off_is_reported(settings):
+    settings.ROOT_URLCONF = __name__
+    clear_url_caches()
+    try:
+        only(storage_messages(), "storage.W005", "django.views.static.serve", "media/")
+    finally:
+        clear_url_caches()
+
+
+def test_whitenoise_root_must_not_be_media_root(settings, media_root):
+    settings.WHITENOISE_ROOT = media_root
+
+    only(storage_messages(), "storage.E006", "WHITENOISE_ROOT", "MEDIA_ROOT", "404")
+
+
+def whitenoise_storage(settings):
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": WHITENOISE_STORAGE}}
+
+
+def test_whitenoise_storage_needs_the_whitenoise_middleware(settings):
+    whitenoise_storage(settings)
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "whitenoise" not in m]
+
+    only(storage_messages(), "storage.E007", "MIDDLEWARE", "WhiteNoiseMiddleware")
+
+
+def test_whitenoise_middleware_belongs_directly_after_security_middleware(settings):
+    whitenoise_storage(settings)
+    middleware = [m for m in settings.MIDDLEWARE if "whitenoise" not in m]
+    settings.MIDDLEWARE = [*middleware, "whitenoise.middleware.WhiteNoiseMiddleware"]
+
+    only(storage_messages(), "storage.W007", "SecurityMiddleware")
+
+
+@pytest.mark.parametrize("name", ["DEFAULT_FILE_STORAGE", "STATICFILES_STORAGE"])
+def test_removed_storage_settings_are_reported(settings, name):
+    setattr(settings, name, "django.core.files.storage.FileSystemStorage")
+
+    only(storage_messages(), "storage.E008", name, "ignore")
+
+
+def s3_media(settings, **options):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": S3, "OPTIONS": {"bucket_name": "uploads", **options}},
+    }
+
+
+def test_s3_media_with_file_overwrite_on_is_reported(settings):
+    s3_media(settings, file_overwrite=True)
+
+    only(storage_messages(), "storage.E009", "file_overwrite")
+
+
+def test_s3_media_overwrites_by_default_so_the_default_is_reported(settings):
+    s3_media(settings)
+
+    only(storage_messages(), "storage.E009", "file_overwrite")
+
+
+def test_s3_media_needs_a_bucket(settings):
+    s3_media(settings, file_overwrite=False, bucket_name="")
+
+    only(storage_messages(), "storage.E010", "bucket")
+
+
+def test_public_s3_objects_without_a_custom_domain_are_reported(settings):
+    s3_media(settings, file_overwrite=False, default_acl="public-read")
+
+    only(storage_messages(), "storage.W011", "public-read")
+
+
+def test_public_s3_objects_behind_a_custom_domain_are_accepted(settings):
+    s3_media(settings, file_overwrite=False, default_acl="public-read", custom_domain="cdn.example")
+
+    assert storage_messages() == []
+
+
+def test_the_deploy_check_needs_media_root_to_exist(settings, media_root):
+    settings.MEDIA_ROOT = media_root / "missing"
+
+    assert storage_messages(deploy=False) == []
+    only(storage_messages(deploy=True), "storage.E012", "MEDIA_ROOT", "does not exist")
+
+
+def test_the_deploy_check_needs_media_root_to_be_writable(settings, media_root, monkeypatch):
+    media_root.chmod(0o500)
+    # root may write anywhere whatever the mode, so play the web server's unprivileged user.
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda path, mode: path != media_root and real_access(path, mode)
+    )
+
+    try:
+        only(storage_messages(deploy=True), "storage.E012", "MEDIA_ROOT", "not writable")
+    finally:
+        media_root.chmod(0o700)
