@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from users.models import User
@@ -56,23 +55,7 @@ def test_replacing_the_avatar_removes_the_old_file(
         client.post(reverse("profile"), {"avatar": png("second.png", "blue")})
     member.refresh_from_db()
 
-    assert Path(member.avatar.path).name.startswith("second")
-    assert Path(member.avatar.path).exists()
+    second = Path(member.avatar.path)
+    assert second != first
+    assert second.read_bytes() == png("second.png", "blue").read()
     assert not first.exists()
-
-
-def test_a_file_that_is_not_an_image_is_refused_and_changes_nothing(
-    client, member, media_root, png
-):
-    client.post(reverse("profile"), {"avatar": png()})
-    member.refresh_from_db()
-    before = member.avatar.name
-
-    fake = SimpleUploadedFile("evil.png", b"<html><script>alert(1)</script></html>", "image/png")
-    response = client.post(reverse("profile"), {"avatar": fake})
-
-    assert response.status_code == 400
-    assert "valid image" in response.content.decode()
-    member.refresh_from_db()
-    assert member.avatar.name == before
-    assert sorted(p.name for p in (Path(media_root) / "avatars").iterdir()) == [Path(before).name]

@@ -80,6 +80,12 @@ USE_TZ = True
 # Media: user uploads. MEDIA_URL may be a full URL on another domain or a CDN.
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", cast=Path, default=BASE_DIR / "media")
 MEDIA_URL = env.str("DJANGO_MEDIA_URL", default="/media/")
+# The largest avatar accepted, in bytes; deploy/nginx.conf's client_max_body_size allows a
+# little more, for the rest of the form.
+MAX_UPLOAD_SIZE = env.int("DJANGO_MAX_UPLOAD_SIZE", default=5 * 1024 * 1024)
+# Uploads larger than this go to a temporary file while the request is read, not to memory
+# (Django's default, stated): https://docs.djangoproject.com/en/5.2/ref/settings/#file-upload-max-memory-size
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Static: the project's own assets, built and deployed with the code.
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", cast=Path, default=BASE_DIR / "staticfiles")

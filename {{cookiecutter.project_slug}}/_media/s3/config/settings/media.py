@@ -8,6 +8,8 @@ a profile, or an instance role), never from settings:
 https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
 """
 
+from botocore.config import Config
+
 from .base import env
 
 MEDIA_STORAGE = {
@@ -23,7 +25,14 @@ MEDIA_STORAGE = {
         "file_overwrite": False,
         "default_acl": None,
         "querystring_auth": True,
-        # Signature version 4: required by newer AWS regions and by S3-compatible services.
-        "signature_version": "s3v4",
+        "client_config": Config(
+            # Signature version 4: required by newer AWS regions and S3-compatible services.
+            signature_version="s3v4",
+            # Fail fast when the service is down or slow: the upload view answers 503 and
+            # keeps the previous avatar, rather than holding a worker for minutes.
+            connect_timeout=5,
+            read_timeout=30,
+            retries={"max_attempts": 3, "mode": "standard"},
+        ),
     },
 }
