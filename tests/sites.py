@@ -56,6 +56,8 @@ class Site:
     s3: object = None
     endpoint: str | None = None
     moto: object = None
+    project: object = None
+    env: dict | None = None
 
     def app_requests(self):
         return self.app.output()
@@ -80,7 +82,7 @@ def development_site(project, directory):
     port = free_port()
     command = [project.python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
     with serve(command, port, cwd=project.path, env=env, name="runserver") as app:
-        yield Site(f"http://127.0.0.1:{port}", media_root, app)
+        yield Site(f"http://127.0.0.1:{port}", media_root, app, project=project, env=env)
 
 
 @contextmanager
@@ -143,4 +145,5 @@ def production_site(project, directory):
         yield Site(
             f"https://127.0.0.1:{https_port}", media_root, app,
             nginx_log=main.parent / "access.log", s3=s3, endpoint=endpoint, moto=moto,
+            project=project, env=env,
         )  # fmt: skip

@@ -1,5 +1,6 @@
 """What a user finds right after baking, before installing anything."""
 
+import math
 import re
 
 import pytest
@@ -57,6 +58,17 @@ def test_each_bake_gets_its_own_development_secret_in_dot_env(cookies):
 
     assert len(secrets[0]) >= 50
     assert secrets[0] != secrets[1]
+
+
+def test_nginx_body_limit_covers_the_avatar_limit_with_a_small_margin(baked):
+    nginx = (baked.path / "deploy" / "nginx.conf").read_text()
+    base = (baked.path / "config" / "settings" / "base.py").read_text()
+    nginx_mb = int(re.search(r"client_max_body_size (\d+)m;", nginx).group(1))
+    default = re.search(r'"DJANGO_MAX_UPLOAD_SIZE", default=([\d *]+)\)', base).group(1)
+    django_bytes = math.prod(int(factor) for factor in default.split("*"))
+
+    assert django_bytes == 5 * 1024 * 1024
+    assert django_bytes < nginx_mb * 1024 * 1024 <= django_bytes + 1024 * 1024
 
 
 def test_dot_env_is_ignored_by_git_with_media_staticfiles_and_the_database(baked):
