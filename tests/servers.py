@@ -93,7 +93,7 @@ def procfile_command(project_path, process="web"):
     for line in (project_path / "Procfile").read_text().splitlines():
         name, _, command = line.partition(":")
         if name.strip() == process:
-            return ["sh", "-c", "exec " + replace_once(command.strip(), "0.0.0.0:", "127.0.0.1:")]
+            return ["sh", "-c", "exec " + replace_once(command.strip(), "0.0.0.0", "127.0.0.1")]
     raise LookupError(f"no {process} process in Procfile")
 
 
@@ -148,7 +148,9 @@ def nginx_config(site, directory, *, http_port, https_port, app_port, media_pare
         "http {\n"
         "    include /etc/nginx/mime.types;\n"
         "    default_type application/octet-stream;\n"
-        f"    access_log {directory / 'access.log'};\n"
+        # Each request with the upstream that answered it ("-": nginx itself).
+        "    log_format served '$request_method $request_uri $status upstream=$upstream_addr';\n"
+        f"    access_log {directory / 'access.log'} served;\n"
         f"{temp_paths}"
         f"    include {directory / 'site.conf'};\n"
         "}\n"

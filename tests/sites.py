@@ -59,8 +59,17 @@ class Site:
     project: object = None
     env: dict | None = None
 
-    def app_requests(self):
-        return self.app.output()
+    def served_by_nginx(self):
+        """The request URIs nginx answered itself."""
+        return self._nginx_requests(proxied=False)
+
+    def proxied_to_app(self):
+        """The request URIs nginx passed to the app."""
+        return self._nginx_requests(proxied=True)
+
+    def _nginx_requests(self, proxied):
+        lines = [line.split() for line in self.nginx_log.read_text().splitlines()]
+        return [uri for _, uri, _, upstream in lines if (upstream != "upstream=-") == proxied]
 
 
 def prepare_database(project, env):

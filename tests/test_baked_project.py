@@ -94,9 +94,10 @@ def fetch(url, headers=None):
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
+            status, headers, body = response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        status, headers, body = error.code, error.headers, error.read()
+    return status, {name.lower(): value for name, value in headers.items()}, body
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -117,7 +118,7 @@ def test_the_development_server_runs_with_no_environment(project, tmp_path):
 
     assert status == 200
     assert css_status == 200
-    assert css_headers["Content-Type"].startswith("text/css")
+    assert css_headers["content-type"].startswith("text/css")
 
 
 def test_the_procfile_web_process_serves_pages_and_hashed_static_files(project, tmp_path):
@@ -140,11 +141,55 @@ def test_the_procfile_web_process_serves_pages_and_hashed_static_files(project, 
         )
 
     assert plain_status == 301
-    assert plain_headers["Location"] == f"https://127.0.0.1:{port}/"
+    assert plain_headers["location"] == f"https://127.0.0.1:{port}/"
     assert status == 200
     assert css_status == 200
-    assert "immutable" in css_headers["Cache-Control"]
-    assert css_headers["Content-Encoding"] == "br"
+    assert "immutable" in css_headers["cache-control"]
+    assert css_headers["content-encoding"] == "br"
+
+
+def comparable(response):
+    """status, headers (but Date) and body of a fetch."""
+    status, headers, body = response
+    return status, {name: value for name, value in headers.items() if name != "date"}, body
+
+
+def test_the_web_process_answers_as_whitenoise_middleware_would(project, tmp_path):
+    """config/wsgi.py puts WhiteNoise in front of Django for speed; the responses must be
+    those of the middleware path (plain get_wsgi_application()), headers included."""
+    env = project.prod_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DJANGO_STATIC_ROOT=str(tmp_path / "staticfiles"),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+    )
+    project.manage("collectstatic", "--noinput", env=env)
+    fast_port, plain_port = free_port(), free_port()
+    plain = [
+        project.bin("granian"), "--interface", "wsgi", "--host", "127.0.0.1",
+        "--port", str(plain_port), "--factory", "django.core.wsgi:get_wsgi_application",
+    ]  # fmt: skip
+    https_only = {"X-Forwarded-Proto": "https"}
+    browser = {**https_only, "Accept-Encoding": "br, gzip"}
+
+    with (
+        serve(procfile_command(project.path), fast_port, cwd=project.path,
+              env={**env, "PORT": str(fast_port)}, name="web"),
+        serve(plain, plain_port, cwd=project.path, env=env, name="plain-django"),
+    ):  # fmt: skip
+        _, _, page = fetch(f"http://127.0.0.1:{plain_port}/", browser)
+        css = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page).group(1).decode()
+        paths = ["/", css, "/static/css/site.css", "/static/missing.css", "/missing/", "/profile/"]
+        # Over HTTPS, as nginx passes every request (plain HTTP never reaches the app).
+        for path in paths:
+            for headers in (browser, {**browser, "Accept-Encoding": "gzip"}, https_only):
+                fast, plain_ = (
+                    comparable(fetch(f"http://127.0.0.1:{port}{path}", headers))
+                    for port in (fast_port, plain_port)
+                )
+                assert fast == plain_, (path, headers)
+        css_headers = comparable(fetch(f"http://127.0.0.1:{fast_port}{css}", browser))[1]
+    assert "immutable" in css_headers["cache-control"]
+    assert css_headers["content-encoding"] == "br"
 
 
 def test_nginx_accepts_the_shipped_config(project, tmp_path):

@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 PASSWORD = "a-long-user-password"
 SIMULTANEOUS = 20
 
+
 class Visitor:
     """One user's browser session, as plain HTTP: cookies, CSRF token, Referer."""
 
