@@ -1,0 +1,29 @@
+"""The benchmark runs end to end; its figures are printed, never asserted."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import TEMPLATE
+from servers import require_tool
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_benchmark_runs_and_prints_its_tables():
+    require_tool("wrk")
+    require_tool("nginx")
+    command = [sys.executable, str(TEMPLATE / "bench" / "run"), "--duration", "1"]
+    command += ["--upload-mb", "20", "--skip-suite", "--skip-newcomer"]
+
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    for row in ("static, nginx brotli_static", "static, Procfile web process", "home page"):
+        assert re.search(rf"^\| {row}[^|]* \| [\d,]+ \| [\d.]+ \| [\d.]+ \|", result.stdout, re.M)
+    for figure in ("request body", "local disk", "S3 (moto on loopback)", "Bake, median of 5"):
+        assert re.search(
+            rf"^\| [^|]*{re.escape(figure)}[^|]* \| \d+ (MB|ms) \|$", result.stdout, re.M
+        )

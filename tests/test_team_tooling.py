@@ -1,0 +1,155 @@
+"""What a team gets on day one besides the code: CI workflow, pre-commit, upgrades from the
+template, container files, and a Makefile; each checked as far as this machine allows."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import TEMPLATE
+
+pytestmark = pytest.mark.slow
+
+
+def tool(name):
+    """A linter installed with the template's test dependencies (beside this Python)."""
+    path = Path(sys.executable).with_name(name)
+    assert path.exists(), f"{name} is missing: pip install --group test"
+    return str(path)
+
+
+def workflow(project):
+    return yaml.safe_load((project.path / ".github" / "workflows" / "ci.yml").read_text())
+
+
+def test_the_ci_workflow_matches_github_actions_schema(baked):
+    # check-jsonschema carries SchemaStore's workflow schema, so this works offline.
+    # (actionlint's PyPI package downloads its binary at install time, which fails here.)
+    result = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+         ".github/workflows/ci.yml"],
+        cwd=baked.path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_commands_the_ci_workflow_runs_pass_on_a_fresh_bake(project):
+    (job,) = workflow(project)["jobs"].values()
+    steps = [step for step in job["steps"] if "run" in step]
+    names = [step["name"] for step in steps]
+
+    assert names == [
+        "Install",
+        "Lint",
+        "Test",
+        "Migrations match the models",
+        "Production settings pass the deploy checks",
+    ]
+    for step in steps:
+        env = project.env(UV_PYTHON_DOWNLOADS="never", **step.get("env", {}))
+        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # uv
+        project.run("bash", "-e", "-c", step["run"], env=env)
+
+
+def test_pre_commit_accepts_its_config_with_ruff_and_django_upgrade(baked):
+    config = baked.path / ".pre-commit-config.yaml"
+    hooks = {
+        hook["id"] for repo in yaml.safe_load(config.read_text())["repos"] for hook in repo["hooks"]
+    }
+
+    result = subprocess.run(
+        [tool("pre-commit"), "validate-config", str(config)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert {"ruff-check", "ruff-format", "django-upgrade"} <= hooks
+
+
+def test_cruft_creates_a_project_that_remembers_its_template(tmp_path):
+    if not (TEMPLATE / ".git").exists():
+        pytest.skip("cruft records a git commit: run from a clone of the template")
+    result = subprocess.run(
+        [tool("cruft"), "create", str(TEMPLATE), "--no-input", "--output-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    record = (tmp_path / "my_project" / ".cruft.json").read_text()
+    assert str(TEMPLATE) in record and '"media_storage": "local"' in record
+    check = subprocess.run(
+        [tool("cruft"), "check"], cwd=tmp_path / "my_project",
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_hadolint_accepts_the_dockerfile(baked):
+    result = subprocess.run(
+        [tool("hadolint"), "--no-color", "Dockerfile"],
+        cwd=baked.path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_dockerfile_builds_in_stages_runs_as_a_user_and_starts_the_procfile(baked):
+    dockerfile = (baked.path / "Dockerfile").read_text()
+
+    assert dockerfile.count("\nFROM ") + dockerfile.startswith("FROM ") >= 2
+    assert "\nUSER 10001\n" in dockerfile
+    assert "collectstatic --noinput" in dockerfile
+    assert "sed -n 's/^web: //p' Procfile" in dockerfile
+    assert ("VOLUME" in dockerfile) == (baked.media_storage == "local")
+
+
+def test_the_dockerfile_command_runs_the_procfile_line(baked, tmp_path):
+    """The image's CMD, run by sh here, executes exactly the Procfile's web command."""
+    cmd = next(
+        line
+        for line in (baked.path / "Dockerfile").read_text().splitlines()
+        if line.startswith("CMD")
+    )
+    argv = yaml.safe_load(cmd.removeprefix("CMD "))
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    # A stand-in granian that prints what it was asked to run.
+    (fake_bin / "granian").write_text('#!/bin/sh\necho "$@"\n')
+    (fake_bin / "granian").chmod(0o755)
+    env = {"PATH": f"{fake_bin}{os.pathsep}{os.environ['PATH']}", "PORT": "8123"}
+
+    result = subprocess.run(
+        argv, cwd=baked.path, env=env, capture_output=True, text=True, timeout=30
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "--port 8123" in result.stdout
+    assert result.stdout.strip().endswith("config.wsgi:application")
+
+
+def test_compose_has_the_app_postgres_and_nginx_with_the_shipped_config(baked):
+    compose = yaml.safe_load((baked.path / "compose.yaml").read_text())
+    services = compose["services"]
+
+    assert services["db"]["image"].startswith("postgres:")
+    assert services["web"]["build"] == "."
+    assert "@db:5432/" in services["web"]["environment"]["DATABASE_URL"]
+    assert services["nginx"]["network_mode"] == "service:web"
+    assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in services["nginx"]["volumes"]
+    media = f"media:/srv/{baked.path.name}/media"
+    assert (media in services["web"].get("volumes", [])) == (baked.media_storage == "local")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_the_makefile_runs_lint_and_tests(project):
+    env = project.env(UV_PYTHON_DOWNLOADS="never")
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # uv
+
+    result = project.run("make", "lint", "test", env=env)
+
+    assert "passed" in result.stdout
