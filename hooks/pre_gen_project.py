@@ -19,7 +19,7 @@ PROJECT_MODULES = {
     "config",
     "django",
     "environ",
-    "gunicorn",
+    "granian",
     "manage",
     "PIL",
     "psycopg",

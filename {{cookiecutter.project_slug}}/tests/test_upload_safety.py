@@ -191,6 +191,17 @@ def test_two_users_uploading_the_same_name_keep_two_files(client, media_root):
         assert stored == image_bytes("PNG", colour=colour)
 
 
+def assert_upload_fails_with_503(client, caplog, cause):
+    """A valid upload that cannot be saved: a 503 page saying so, and the cause logged."""
+    with caplog.at_level(logging.ERROR, logger="users.views"):
+        response = post_avatar(client, upload("new.png", image_bytes("PNG", colour="red")))
+
+    assert response.status_code == 503
+    assert "could not be saved" in response.content.decode()
+    assert "Nothing was changed" in response.content.decode()
+    assert cause in caplog.text
+
+
 def test_a_failed_database_save_keeps_the_old_avatar_and_removes_the_new_file(
     client, member, with_avatar, media_root, monkeypatch, caplog
 ):
@@ -199,12 +210,7 @@ def test_a_failed_database_save_keeps_the_old_avatar_and_removes_the_new_file(
 
     monkeypatch.setattr(User, "save", fail)
 
-    with caplog.at_level(logging.ERROR, logger="users.views"):
-        response = post_avatar(client, upload("new.png", image_bytes("PNG", colour="red")))
-
-    assert response.status_code == 503
-    assert "could not be saved" in response.content.decode()
-    assert "the database went away" in caplog.text
+    assert_upload_fails_with_503(client, caplog, "the database went away")
     member.refresh_from_db()
     assert member.avatar.name == with_avatar
     assert stored_files(media_root) == [with_avatar]
@@ -218,11 +224,6 @@ def test_a_media_directory_that_cannot_be_written_gives_a_503_and_changes_nothin
     blocked.write_text("not a directory")
     settings.MEDIA_ROOT = blocked / "media"
 
-    with caplog.at_level(logging.ERROR, logger="users.views"):
-        response = post_avatar(client, upload("new.png", image_bytes("PNG", colour="red")))
-
-    assert response.status_code == 503
-    assert "Nothing was changed" in response.content.decode()
-    assert "NotADirectoryError" in caplog.text
+    assert_upload_fails_with_503(client, caplog, "NotADirectoryError")
     member.refresh_from_db()
     assert member.avatar.name == with_avatar
