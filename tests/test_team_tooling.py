@@ -146,10 +146,21 @@ def test_compose_has_the_app_postgres_and_nginx_with_the_shipped_config(baked):
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
-def test_the_makefile_runs_lint_and_tests(project):
+def test_the_makefile_holds_the_everyday_commands_and_its_lint_passes(project):
     env = project.env(UV_PYTHON_DOWNLOADS="never")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # uv
+    targets = ["setup", "run", "test", "lint", "format", "deploy-check"]
 
-    result = project.run("make", "lint", "test", env=env)
+    planned = project.run("make", "--dry-run", *targets, env=env).stdout
+    project.run("make", "lint", env=env)  # the project's own tests run in other tests
 
-    assert "passed" in result.stdout
+    for command in [
+        "uv sync",
+        "manage.py migrate",
+        "manage.py runserver",
+        "uv run pytest",
+        "ruff check .",
+        "ruff format --check .",
+        "check --deploy --fail-level WARNING",
+    ]:
+        assert command in planned
