@@ -52,7 +52,6 @@ def test_the_commands_the_ci_workflow_runs_pass_on_a_fresh_bake(project):
     ]
     for step in steps:
         env = project.env(UV_PYTHON_DOWNLOADS="never", **step.get("env", {}))
-        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # uv
         project.run("bash", "-e", "-c", step["run"], env=env)
 
 
@@ -148,7 +147,6 @@ def test_compose_has_the_app_postgres_and_nginx_with_the_shipped_config(baked):
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_the_makefile_holds_the_everyday_commands_and_its_lint_passes(project):
     env = project.env(UV_PYTHON_DOWNLOADS="never")
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # uv
     targets = ["setup", "run", "test", "lint", "format", "deploy-check"]
 
     planned = project.run("make", "--dry-run", *targets, env=env).stdout
