@@ -9,23 +9,20 @@ import secrets
 import shutil
 from pathlib import Path
 
-ANSWERS = json.loads(r"""{{ cookiecutter | jsonify }}""")
-PROJECT = Path.cwd()
-OPTIONS = PROJECT / "_media"
 
-
-def install_media_option(option):
-    chosen = OPTIONS / option
+def install_media_option(project, option):
+    options = project / "_media"
+    chosen = options / option
     for source in sorted(path for path in chosen.rglob("*") if path.is_file()):
-        target = PROJECT / source.relative_to(chosen)
+        target = project / source.relative_to(chosen)
         target.parent.mkdir(parents=True, exist_ok=True)
         source.replace(target)
-    shutil.rmtree(OPTIONS)
+    shutil.rmtree(options)
 
 
-def write_dev_env():
+def write_dev_env(project):
     # A fresh secret for development only; production sets its own (see .env.example).
-    (PROJECT / ".env").write_text(
+    (project / ".env").write_text(
         "# Development settings only: this file is read by config/settings/dev.py and\n"
         "# never by production. It is not committed (.gitignore).\n"
         f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}\n",
@@ -33,5 +30,12 @@ def write_dev_env():
     )
 
 
-install_media_option(ANSWERS["media_storage"])
-write_dev_env()
+def main(rendered=r"""{{ cookiecutter | jsonify }}""", project=None):
+    answers = json.loads(rendered)
+    project = Path.cwd() if project is None else project
+    install_media_option(project, answers["media_storage"])
+    write_dev_env(project)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,49 +1,73 @@
 """Refuse answers that would bake a broken project, before any file is written.
 
-Each rule fails with one line that names the value and the rule; cookiecutter then
-removes the half-made project directory.
+Each rule refuses exactly what would break something, and says what: one line naming the
+answer, its value and the rule. cookiecutter then removes the half-made project directory.
+The rules are plain functions, so the template's tests call them directly.
 """
 
 import json
-import keyword
 import re
 import sys
 
-ANSWERS = json.loads(r"""{{ cookiecutter | jsonify }}""")
+# The slug names the project's directory, its Python distribution, its Docker image, and
+# its PostgreSQL role and database in .env.example: unquoted SQL identifiers are at most 63
+# characters, and a distribution name starts and ends with a letter or digit.
+SLUG = re.compile(r"[a-z]([a-z0-9_]{0,61}[a-z0-9])?")
 
-# Top-level modules the baked project imports or ships; a project named after one
-# would shadow it on sys.path.
-PROJECT_MODULES = {
+# Every distribution the project installs, either media option, dev group included (its
+# uv.lock). A project of the same name shadows it, and installing fails: "your project's
+# requirements are unsatisfiable". The template's tests compare this with each uv.lock.
+DEPENDENCIES = {
+    "asgiref",
     "boto3",
     "botocore",
-    "config",
+    "brotli",
+    "click",
+    "colorama",
     "django",
-    "environ",
+    "django-environ",
+    "django-storages",
     "granian",
-    "manage",
-    "PIL",
+    "iniconfig",
+    "jmespath",
+    "packaging",
+    "pillow",
+    "pluggy",
     "psycopg",
+    "psycopg-binary",
+    "pygments",
     "pytest",
-    "pytest_django",
-    "storage_checks",
-    "storages",
-    "templates",
-    "test",
-    "tests",
-    "users",
+    "pytest-django",
+    "python-dateutil",
+    "ruff",
+    "s3transfer",
+    "six",
+    "sqlparse",
+    "typing-extensions",
+    "tzdata",
+    "urllib3",
     "whitenoise",
 }
 
 HOST_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+# What the build backend accepts in pyproject.toml's authors (an "idn-email"), without
+# spaces, which would break the package metadata.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def distribution(name):
+    """A distribution name as installers compare them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def slug_problem(slug):
-    if not slug.isidentifier() or not slug.isascii() or slug != slug.lower():
-        return "it must be a lower-case Python identifier (a-z, 0-9, _; no leading digit)"
-    if keyword.iskeyword(slug):
-        return "it is a Python keyword"
-    if slug in PROJECT_MODULES or slug in sys.stdlib_module_names:
-        return "it would shadow a module the project imports"
+    if not SLUG.fullmatch(slug):
+        return (
+            "it names the directory, the Python distribution and the PostgreSQL database, so "
+            "it must be 1 to 63 of a-z, 0-9 and _, start with a letter and not end with _"
+        )
+    if distribution(slug) in DEPENDENCIES:
+        return f"the project installs a package named {distribution(slug)!r}, which it would shadow"
     return None
 
 
@@ -61,16 +85,28 @@ def domain_problem(domain):
     return None
 
 
-def main():
-    problems = [
-        (name, ANSWERS[name], problem(ANSWERS[name]))
-        for name, problem in (("project_slug", slug_problem), ("domain_name", domain_problem))
+def email_problem(email):
+    if not EMAIL.fullmatch(email):
+        return "pyproject.toml needs an email address such as you@example.com"
+    return None
+
+
+RULES = {"project_slug": slug_problem, "domain_name": domain_problem, "author_email": email_problem}
+
+
+def problems(answers):
+    """One line for each answer that breaks a rule."""
+    return [
+        f"error: {name} {answers[name]!r} is not allowed: {problem}."
+        for name, rule in RULES.items()
+        if (problem := rule(answers[name]))
     ]
-    for name, value, problem in problems:
-        if problem:
-            sys.stderr.write(f"error: {name} {value!r} is not allowed: {problem}.\n")
-            return 1
-    return 0
+
+
+def main(rendered=r"""{{ cookiecutter | jsonify }}"""):
+    found = problems(json.loads(rendered))
+    sys.stderr.writelines(line + "\n" for line in found)
+    return 1 if found else 0
 
 
 if __name__ == "__main__":

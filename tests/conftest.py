@@ -1,76 +1,168 @@
-"""Bake each media option once per session and give tests a way to run its commands."""
+"""The fixture vocabulary of the template's tests; the support package does the work.
 
+| fixture | what you get | scope |
+|---|---|---|
+| `bake(**answers)` | a fresh bake, not installed | per test |
+| `baked_project` | each media option, baked with its standard answers, not installed | session |
+| `installed_project` | each media option, baked and installed (uv sync) once | session |
+| `installed(option)` | the installed project of one option (the same objects) | session |
+| `workflow_run` | each installed option after its CI workflow's steps ran once | session |
+| `development_stack` | each option under runserver with development settings | session |
+| `production_stack(option)` | one option's Procfile process behind nginx over HTTPS | session |
+| `local_behind_nginx`, `s3_behind_nginx` | the two production stacks | session |
+| `browser`, `page` | Debian's Chromium through Playwright; a fresh page | session, test |
+
+A test that needs a tool the suite installs gets it from support.tools; a missing one skips the
+test with the install command, or fails it under CI=true.
+"""
+
+import itertools
+import os
+import shutil
+import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+import yaml
 
-from projects import Project, install
-from servers import IN_CI, require_tool
-from sites import CHROMIUM_ARGS, development_site, production_site
+from support import browser as chromium
+from support.project import OPTIONS, bake
+from support.stacks import development_stack, production_stack
+from support.tools import IN_CI, MissingTool
 
-TEMPLATE = Path(__file__).resolve().parent.parent
-MEDIA_OPTIONS = ["local", "s3"]
+# The answers each option is baked with. They double as a test of the answers: "Email" is a
+# standard-library name that older versions refused (the project never imports its own
+# name), and the s3 answers hold every character a generated file must escape.
+ANSWERS = {
+    "local": {"media_storage": "local", "project_name": "Email"},
+    "s3": {
+        "media_storage": "s3",
+        "project_name": 'Café "Crème" \\ #1 {brace} 🎉 <b>&',
+        "description": 'Uploads & "avatars" \\ # {x} — *not* <i>markup</i> ✓',
+        "author_name": "Zoë O'Brien \\ {z} 🎨",
+    },
+}
+
+
+# One scratch directory holds every temporary file of a run, the suite's and those of the
+# programs it starts (cookiecutter leaves its hook scripts behind, uv its lock files), and
+# goes when the run ends.
+def pytest_configure(config):
+    scratch = Path(tempfile.mkdtemp(prefix="template-tests-"))
+    config.stash[SCRATCH] = scratch
+    os.environ["TMPDIR"] = tempfile.tempdir = str(scratch)
+    if config.option.basetemp is None:
+        config.option.basetemp = str(scratch / "pytest")
+    # cookiecutter's replay files and clones go here too, not to the home directory.
+    settings = scratch / "cookiecutter.yaml"
+    settings.write_text(
+        yaml.safe_dump(
+            {"replay_dir": str(scratch / "replay"), "cookiecutters_dir": str(scratch / "clones")}
+        )
+    )
+    os.environ["COOKIECUTTER_CONFIG"] = str(settings)
+
+
+def pytest_unconfigure(config):
+    if SCRATCH in config.stash:
+        tempfile.tempdir = None
+        shutil.rmtree(config.stash[SCRATCH], ignore_errors=True)
+
+
+SCRATCH = pytest.StashKey[Path]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A missing tool skips the test with the install command; under CI it fails it."""
+    report = yield
+    if call.excinfo is not None and call.excinfo.errisinstance(MissingTool) and not IN_CI:
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {call.excinfo.value}")
+    return report
+
+
+@pytest.fixture(name="bake")
+def bake_fixture(tmp_path):
+    """Bake with the given answers (defaults for the rest), each time into a new directory
+    of this test's."""
+    count = itertools.count()
+    return lambda **answers: bake(tmp_path / f"bake-{next(count)}", **answers)
+
+
+@pytest.fixture(scope="session", params=OPTIONS)
+def baked_project(request, tmp_path_factory):
+    option = request.param
+    return bake(tmp_path_factory.mktemp(f"baked-{option}"), **ANSWERS[option])
 
 
 @pytest.fixture(scope="session")
-def bake(cookies_session):
-    """Bake a project from answers; returns pytest-cookies' result."""
-
-    def bake(**answers):
-        result = cookies_session.bake(extra_context=answers)
-        assert result.exit_code == 0, result.exception
-        return result
-
-    return bake
-
-
-@pytest.fixture(scope="session", params=MEDIA_OPTIONS)
-def baked(request, bake):
-    """A fresh bake of each media option, not installed."""
-    return Project(bake(media_storage=request.param).project_path, request.param)
-
-
-@pytest.fixture(scope="session")
-def installed(bake):
-    """The installed bake of a media option, made once per session."""
+def installed(tmp_path_factory):
     projects = {}
 
-    def get(media_storage):
-        if media_storage not in projects:
-            path = bake(media_storage=media_storage).project_path
-            install(path)
-            projects[media_storage] = Project(path, media_storage)
-        return projects[media_storage]
+    def get(option):
+        if option not in projects:
+            directory = tmp_path_factory.mktemp(f"installed-{option}")
+            projects[option] = bake(directory, **ANSWERS[option]).install()
+        return projects[option]
 
     return get
 
 
-@pytest.fixture(scope="session", params=MEDIA_OPTIONS)
-def project(request, installed):
-    """A bake of each media option, installed with its dependencies."""
+@pytest.fixture(scope="session", params=OPTIONS)
+def installed_project(request, installed):
     return installed(request.param)
 
 
+@pytest.fixture(scope="session", params=OPTIONS)
+def workflow_run(request, installed, tmp_path_factory):
+    """The project's CI workflow, every `run:` step in order with the step's environment, run
+    once on a fresh installed bake; the tests read each step's result."""
+    from support.workflow import run_workflow
+
+    project = installed(request.param)
+    return run_workflow(project, tmp_path_factory.mktemp(f"workflow-{request.param}"))
+
+
+@pytest.fixture(scope="session", params=OPTIONS, name="development_stack")
+def development_stack_fixture(request, installed, tmp_path_factory):
+    directory = tmp_path_factory.mktemp(f"development-{request.param}")
+    with development_stack(installed(request.param), directory) as stack:
+        yield stack
+
+
+@pytest.fixture(scope="session", name="production_stack")
+def production_stack_fixture(installed, tmp_path_factory):
+    """production_stack(option): started on first use, stopped when the session ends."""
+    stacks, running = {}, ExitStack()
+
+    def get(option):
+        if option not in stacks:
+            directory = tmp_path_factory.mktemp(f"production-{option}")
+            stacks[option] = running.enter_context(production_stack(installed(option), directory))
+        return stacks[option]
+
+    with running:
+        yield get
+
+
 @pytest.fixture(scope="session")
-def local_project(installed):
-    return installed("local")
+def local_behind_nginx(production_stack):
+    return production_stack("local")
 
 
-# Running sites and the browser, shared by the end-to-end tests; each server is stopped by
-# the fixture that started it.
+@pytest.fixture(scope="session")
+def s3_behind_nginx(production_stack):
+    return production_stack("s3")
+
+
 @pytest.fixture(scope="session")
 def browser():
-    chromium = require_tool("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        (pytest.fail if IN_CI else pytest.skip)(
-            "playwright is not installed (pip install playwright)"
-        )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with chromium.sync_playwright() as playwright:
+        launched = chromium.launch(playwright)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture
@@ -80,21 +172,3 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-@pytest.fixture(scope="session", params=MEDIA_OPTIONS)
-def dev_site(request, installed, tmp_path_factory):
-    with development_site(installed(request.param), tmp_path_factory.mktemp("dev")) as site:
-        yield site
-
-
-@pytest.fixture(scope="session")
-def local_site(installed, tmp_path_factory):
-    with production_site(installed("local"), tmp_path_factory.mktemp("local")) as site:
-        yield site
-
-
-@pytest.fixture(scope="session")
-def s3_site(installed, tmp_path_factory):
-    with production_site(installed("s3"), tmp_path_factory.mktemp("s3")) as site:
-        yield site

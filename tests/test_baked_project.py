@@ -1,218 +1,182 @@
-"""A baked, installed project: lint, its own tests, migrations, deploy checks, static files."""
+"""A baked, installed project: lint, its own tests, migrations, deploy checks, static files,
+and its servers. The expensive steps run once per option, in the project's own CI workflow
+(the workflow_run fixture), and each test here reads the step it is about."""
 
 import re
 import sys
-import urllib.error
-import urllib.request
 
 import pytest
 
-from servers import free_port, nginx_command, nginx_config, procfile_command, serve
+from support.http import fetch
+from support.processes import free_port, serve
+from support.project import ADMIN, HASHED_CSS, PASSWORD
+from support.webservers import nginx_command, nginx_config
 
 pytestmark = pytest.mark.slow
 
 
-def test_ruff_finds_nothing_to_fix(project):
-    project.run(project.bin("ruff"), "check", ".")
-    project.run(project.bin("ruff"), "format", "--check", ".")
+def step(workflow_run, name):
+    """The result of one workflow step, which must have passed."""
+    assert name in workflow_run.steps, f"the workflow stopped before {name!r}"
+    result = workflow_run.steps[name]
+    assert result.returncode == 0, workflow_run.output(name)
+    return result
 
 
-def test_the_projects_own_test_suite_passes(project):
-    result = project.run(project.bin("pytest"), "-q", "-p", "no:cacheprovider")
+def test_ruff_finds_nothing_to_fix(workflow_run):
+    result = step(workflow_run, "Lint")
+
+    assert "All checks passed!" in result.stdout
+    assert "already formatted" in result.stdout
+
+
+def test_the_projects_own_test_suite_passes(workflow_run):
+    result = step(workflow_run, "Test")
 
     assert re.search(r"\b\d+ passed\b", result.stdout)
-    assert "failed" not in result.stdout and "error" not in result.stdout
+    assert not re.search(r"\b\d+ (failed|errors?|skipped)\b", result.stdout), result.stdout
 
 
-def test_migrations_match_the_models(project):
-    project.manage("makemigrations", "--check", "--dry-run")
+def test_migrations_match_the_models(workflow_run):
+    assert "No changes detected" in step(workflow_run, "Migrations match the models").stdout
 
 
-def test_production_settings_pass_the_deploy_check(project):
-    result = project.manage("check", "--deploy", "--fail-level", "WARNING", env=project.prod_env())
+def test_production_settings_pass_the_deploy_check(workflow_run):
+    result = step(workflow_run, "Production settings pass the deploy checks")
 
     assert "System check identified no issues" in result.stdout
 
 
-def test_collectstatic_writes_hashed_files_with_brotli_and_gzip_siblings(project, tmp_path):
-    static_root = tmp_path / "staticfiles"
-
-    project.manage(
-        "collectstatic", "--noinput", env=project.prod_env(DJANGO_STATIC_ROOT=str(static_root))
-    )
+def test_collectstatic_writes_hashed_files_with_brotli_and_gzip_siblings(workflow_run):
+    step(workflow_run, "Production settings pass the deploy checks")
+    static_root = workflow_run.directory / "staticfiles"
 
     hashed = [
-        p
-        for p in (static_root / "css").iterdir()
-        if re.fullmatch(r"site\.[0-9a-f]{12}\.css", p.name)
+        p for p in (static_root / "css").iterdir() if HASHED_CSS.fullmatch("/static/css/" + p.name)
     ]
-    assert len(hashed) == 1
+    assert [p.suffix for p in hashed] == [".css"]
     assert hashed[0].with_name(hashed[0].name + ".br").is_file()
     assert hashed[0].with_name(hashed[0].name + ".gz").is_file()
     assert (static_root / "staticfiles.json").is_file()
     assert not (static_root / "avatars").exists()
 
 
-def test_production_media_storage_matches_the_answer(project):
+def test_production_media_storage_matches_the_answer(installed_project, tmp_path):
     script = (
         "import django; django.setup()\n"
         "from django.core.files.storage import storages\n"
         "s = storages['default']\n"
         "print(type(s).__module__ + '.' + type(s).__name__, getattr(s, 'file_overwrite', None))"
     )
-    result = project.run(project.python, "-c", script, env=project.prod_env())
+    env = installed_project.prod_env(tmp_path)
+
+    result = installed_project.run(installed_project.python, "-c", script, env=env)
 
     expected = {
         "local": "django.core.files.storage.filesystem.FileSystemStorage None",
         "s3": "storages.backends.s3.S3Storage False",
     }
-    assert result.stdout.strip() == expected[project.media_storage]
+    assert result.stdout.strip() == expected[installed_project.media_storage]
 
 
-def test_createsuperuser_works_without_prompts(project, tmp_path):
-    env = project.env(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        DJANGO_SUPERUSER_PASSWORD="a-long-admin-password",
-    )
-    project.manage("migrate", "--noinput", env=env)
-    project.manage(
-        "createsuperuser", "--noinput", "--username", "admin", "--email", "a@example.com", env=env
-    )
+def test_the_development_server_runs_with_no_environment(development_stack):
+    page = fetch(development_stack.base_url + "/")
+    css = re.search(rb'href="(/static/css/site\.css)"', page.body).group(1).decode()
+    style = fetch(development_stack.base_url + css)
+
+    assert page.status == 200
+    assert style.status == 200
+    assert style.headers["content-type"].startswith("text/css")
+
+
+def test_createsuperuser_works_without_prompts(development_stack):
     check = (
         "from django.contrib.auth import authenticate;"
-        "u = authenticate(username='admin', password='a-long-admin-password');"
+        f"u = authenticate(username={ADMIN!r}, password={PASSWORD!r});"
         "print(u.is_superuser, u.email)"
     )
+    project = development_stack.project
 
-    result = project.manage("shell", "--verbosity", "0", "-c", check, env=env)
+    result = project.manage("shell", "--verbosity", "0", "-c", check, env=development_stack.env)
 
-    assert result.stdout.split() == ["True", "a@example.com"]
-
-
-def fetch(url, headers=None):
-    request = urllib.request.Request(url, headers=headers or {})
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(request, timeout=10) as response:
-            status, headers, body = response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        status, headers, body = error.code, error.headers, error.read()
-    return status, {name.lower(): value for name, value in headers.items()}, body
+    assert result.stdout.split() == ["True", "admin@example.com"]
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
+@pytest.mark.parametrize("option", ["local", "s3"])
+def test_the_procfile_web_process_serves_pages_and_hashed_static_files(production_stack, option):
+    app = production_stack(option).app_url
+    https = {"X-Forwarded-Proto": "https"}
 
+    plain = fetch(app + "/")
+    page = fetch(app + "/", https)
+    css = HASHED_CSS.search(page.body.decode()).group(0)
+    style = fetch(app + css, {**https, "Accept-Encoding": "br"})
 
-def test_the_development_server_runs_with_no_environment(project, tmp_path):
-    env = project.env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    project.manage("migrate", "--noinput", env=env)
-    port = free_port()
-    command = [project.python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
-
-    with serve(command, port, cwd=project.path, env=env, name="runserver"):
-        status, _, body = fetch(f"http://127.0.0.1:{port}/")
-        css = re.search(rb'href="(/static/css/site\.css)"', body).group(1).decode()
-        css_status, css_headers, _ = fetch(f"http://127.0.0.1:{port}{css}")
-
-    assert status == 200
-    assert css_status == 200
-    assert css_headers["content-type"].startswith("text/css")
-
-
-def test_the_procfile_web_process_serves_pages_and_hashed_static_files(project, tmp_path):
-    env = project.prod_env(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        DJANGO_STATIC_ROOT=str(tmp_path / "staticfiles"),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        PORT=str(free_port()),
-    )
-    project.manage("migrate", "--noinput", env=env)
-    project.manage("collectstatic", "--noinput", env=env)
-    port, https = int(env["PORT"]), {"X-Forwarded-Proto": "https"}
-
-    with serve(procfile_command(project.path), port, cwd=project.path, env=env, name="web"):
-        plain_status, plain_headers, _ = fetch(f"http://127.0.0.1:{port}/")
-        status, _, body = fetch(f"http://127.0.0.1:{port}/", https)
-        css = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', body).group(1).decode()
-        css_status, css_headers, _ = fetch(
-            f"http://127.0.0.1:{port}{css}", {**https, "Accept-Encoding": "br"}
-        )
-
-    assert plain_status == 301
-    assert plain_headers["location"] == f"https://127.0.0.1:{port}/"
-    assert status == 200
-    assert css_status == 200
-    assert "immutable" in css_headers["cache-control"]
-    assert css_headers["content-encoding"] == "br"
+    assert plain.status == 301
+    assert plain.headers["location"] == f"https://{app.removeprefix('http://')}/"
+    assert page.status == 200
+    assert style.status == 200
+    assert "immutable" in style.headers["cache-control"]
+    assert style.headers["content-encoding"] == "br"
 
 
 def comparable(response):
-    """status, headers (but Date) and body of a fetch."""
-    status, headers, body = response
-    return status, {name: value for name, value in headers.items() if name != "date"}, body
+    """status, headers (but Date) and body of a response."""
+    headers = {name: value for name, value in response.headers.items() if name != "date"}
+    return response.status, headers, response.body
 
 
-def test_the_web_process_answers_as_whitenoise_middleware_would(project, tmp_path):
+@pytest.mark.parametrize("option", ["local", "s3"])
+def test_the_web_process_answers_as_whitenoise_middleware_would(production_stack, option):
     """config/wsgi.py puts WhiteNoise in front of Django for speed; the responses must be
     those of the middleware path (plain get_wsgi_application()), headers included."""
-    env = project.prod_env(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        DJANGO_STATIC_ROOT=str(tmp_path / "staticfiles"),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-    )
-    project.manage("collectstatic", "--noinput", env=env)
-    fast_port, plain_port = free_port(), free_port()
-    plain = [
-        project.bin("granian"), "--interface", "wsgi", "--host", "127.0.0.1",
-        "--port", str(plain_port), "--factory", "django.core.wsgi:get_wsgi_application",
-    ]  # fmt: skip
+    stack = production_stack(option)
+    project, port = stack.project, free_port()
+    plain_django = [
+        project.bin("granian"),
+        "--interface",
+        "wsgi",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--factory",
+        "django.core.wsgi:get_wsgi_application",
+    ]
     https_only = {"X-Forwarded-Proto": "https"}
     browser = {**https_only, "Accept-Encoding": "br, gzip"}
+    log = stack.directory / "plain-django.log"
 
-    with (
-        serve(procfile_command(project.path), fast_port, cwd=project.path,
-              env={**env, "PORT": str(fast_port)}, name="web"),
-        serve(plain, plain_port, cwd=project.path, env=env, name="plain-django"),
-    ):  # fmt: skip
-        _, _, page = fetch(f"http://127.0.0.1:{plain_port}/", browser)
-        css = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page).group(1).decode()
+    with serve(plain_django, port, cwd=project.path, env=stack.env, log=log):
+        plain = f"http://127.0.0.1:{port}"
+        css = HASHED_CSS.search(fetch(plain + "/", browser).body.decode()).group(0)
         paths = ["/", css, "/static/css/site.css", "/static/missing.css", "/missing/", "/profile/"]
         # Over HTTPS, as nginx passes every request (plain HTTP never reaches the app).
         for path in paths:
             for headers in (browser, {**browser, "Accept-Encoding": "gzip"}, https_only):
-                fast, plain_ = (
-                    comparable(fetch(f"http://127.0.0.1:{port}{path}", headers))
-                    for port in (fast_port, plain_port)
-                )
-                assert fast == plain_, (path, headers)
-        css_headers = comparable(fetch(f"http://127.0.0.1:{fast_port}{css}", browser))[1]
-    assert "immutable" in css_headers["cache-control"]
-    assert css_headers["content-encoding"] == "br"
+                fast = comparable(fetch(stack.app_url + path, headers))
+                assert fast == comparable(fetch(plain + path, headers)), (path, headers)
+    style = fetch(stack.app_url + css, browser)
+    assert "immutable" in style.headers["cache-control"]
+    assert style.headers["content-encoding"] == "br"
 
 
-def test_nginx_accepts_the_shipped_config(project, tmp_path):
-    main = nginx_config(
-        (project.path / "deploy" / "nginx.conf").read_text(),
-        tmp_path,
-        http_port=free_port(),
-        https_port=free_port(),
-        app_port=free_port(),
-    )
+def test_nginx_accepts_the_shipped_config(baked_project, tmp_path):
+    ports = {"http_port": free_port(), "https_port": free_port(), "app_port": free_port()}
+    main = nginx_config(baked_project, tmp_path, **ports)
 
-    result = project.run(*nginx_command(main), "-t")
+    result = baked_project.run(*nginx_command(main), "-t")
 
     assert "test is successful" in result.stderr
 
 
-def test_plain_pip_installs_the_project_and_its_dev_group(local_project, tmp_path):
-    project, venv = local_project, tmp_path / "venv"
+def test_plain_pip_installs_the_project_and_its_dev_group(installed, tmp_path):
+    project, venv = installed("local"), tmp_path / "venv"
     pip = [str(venv / "bin" / "python"), "-m", "pip", "--quiet"]
     project.run(sys.executable, "-m", "venv", str(venv))
     project.run(*pip, "install", "--upgrade", "pip")
     project.run(*pip, "install", "-e", ".", "--group", "dev")
 
-    result = project.run(str(venv / "bin" / "pytest"), "-q", "-p", "no:cacheprovider")
+    result = project.run(str(venv / "bin" / "pytest"), "-q")
 
     assert re.search(r"\b\d+ passed\b", result.stdout)

@@ -6,19 +6,21 @@ import sys
 
 import pytest
 
-from conftest import TEMPLATE
-from servers import require_tool
+from support.project import TEMPLATE
+from support.tools import debian_tool
 
 pytestmark = pytest.mark.slow
 
 
 def test_the_benchmark_runs_and_prints_its_tables():
-    require_tool("wrk")
-    require_tool("nginx")
+    debian_tool("wrk")
+    debian_tool("nginx")
     command = [sys.executable, str(TEMPLATE / "bench" / "run"), "--duration", "1"]
     command += ["--upload-mb", "20", "--skip-suite", "--skip-newcomer"]
 
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600
+    )
 
     assert result.returncode == 0, result.stderr[-3000:]
     for row in ("static, nginx brotli_static", "static, Procfile web process", "home page"):

@@ -5,20 +5,19 @@ from Debian with the project's deploy/nginx.conf, moto's S3 API server, and Debi
 driven by Playwright. Everything listens on 127.0.0.1.
 """
 
-import re
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from sites import ADMIN, BUCKET, PASSWORD, png
+from support.images import png
+from support.project import ADMIN, HASHED_CSS, PASSWORD
+from support.stacks import BUCKET
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
-HASHED_CSS = re.compile(r"/static/css/site\.[0-9a-f]{12}\.css$")
 
-
-def log_in(page, site):
-    page.goto(site.base_url + "/accounts/login/")
+def log_in(page, stack):
+    page.goto(stack.base_url + "/accounts/login/")
     page.fill("input[name=username]", ADMIN)
     page.fill("input[name=password]", PASSWORD)
     with page.expect_navigation():
@@ -38,45 +37,45 @@ def upload_avatar(page, path):
     return shown.json_value()
 
 
-def fetch(page, url):
+def browser_get(page, url):
     """GET with the browser's cookies, outside the page (no CORS), without following redirects."""
     return page.context.request.get(url, max_redirects=0)
 
 
-def upload_and_replace(page, site, tmp_path):
+def upload_and_replace(page, stack, tmp_path):
     """Log in, upload one avatar, replace it with another; return what the browser saw."""
     first, second = tmp_path / "first.png", tmp_path / "second.png"
     first.write_bytes(png((200, 30, 30)))
     second.write_bytes(png((30, 30, 200), size=(16, 10)))
-    log_in(page, site)
+    log_in(page, stack)
     first_src = upload_avatar(page, first)
-    first_response = fetch(page, first_src)
+    first_response = browser_get(page, first_src)
     assert first_response.status == 200
     assert first_response.body() == first.read_bytes()
     second_src = upload_avatar(page, second)
     assert second_src != first_src
-    second_response = fetch(page, second_src)
+    second_response = browser_get(page, second_src)
     assert second_response.status == 200
     assert second_response.body() == second.read_bytes()
     return first_src, first_response, second_src, second_response
 
 
-def test_in_development_django_serves_the_uploaded_avatar(dev_site, page, tmp_path):
-    first_src, first, second_src, second = upload_and_replace(page, dev_site, tmp_path)
+def test_in_development_django_serves_the_uploaded_avatar(development_stack, page, tmp_path):
+    first_src, first, second_src, second = upload_and_replace(page, development_stack, tmp_path)
 
     assert urlsplit(second_src).path.startswith("/media/avatars/")
     assert second.headers["server"].startswith("WSGIServer")
-    stored = dev_site.media_root / urlsplit(second_src).path.removeprefix("/media/")
+    stored = development_stack.media_root / urlsplit(second_src).path.removeprefix("/media/")
     assert stored.read_bytes() == second.body()
     # The project promises: replacing an avatar deletes the old file.
-    assert fetch(page, first_src).status == 404
+    assert browser_get(page, first_src).status == 404
 
 
-def test_in_development_whitenoise_serves_the_css(dev_site, page):
+def test_in_development_whitenoise_serves_the_css(development_stack, page):
     responses = []
     page.on("response", lambda response: responses.append(response))
 
-    page.goto(dev_site.base_url + "/")
+    page.goto(development_stack.base_url + "/")
 
     (css,) = [r for r in responses if "/static/css/site" in r.url]
     assert css.status == 200
@@ -85,8 +84,10 @@ def test_in_development_whitenoise_serves_the_css(dev_site, page):
     assert css.header_value("cache-control") == "max-age=0, public"
 
 
-def test_in_production_nginx_serves_local_media_and_the_app_never_does(local_site, page, tmp_path):
-    first_src, first, second_src, second = upload_and_replace(page, local_site, tmp_path)
+def test_in_production_nginx_serves_local_media_and_the_app_never_does(
+    local_behind_nginx, page, tmp_path
+):
+    first_src, first, second_src, second = upload_and_replace(page, local_behind_nginx, tmp_path)
 
     for response in (first, second):
         assert response.headers["server"].startswith("nginx")
@@ -94,12 +95,12 @@ def test_in_production_nginx_serves_local_media_and_the_app_never_does(local_sit
         assert "sandbox" in response.headers["content-security-policy"]
         assert response.headers["content-type"] == "image/png"
     media_path = urlsplit(second_src).path
-    assert media_path in local_site.served_by_nginx()
-    assert not [uri for uri in local_site.proxied_to_app() if uri.startswith("/media/")]
-    assert fetch(page, first_src).status == 404
+    assert media_path in local_behind_nginx.served_by_nginx()
+    assert not [uri for uri in local_behind_nginx.proxied_to_app() if uri.startswith("/media/")]
+    assert browser_get(page, first_src).status == 404
 
 
-def test_an_uploaded_page_cannot_run_script_in_the_site(local_site, page):
+def test_an_uploaded_page_cannot_run_script_in_the_site(local_behind_nginx, page):
     beacon = "<script>new Image().src = '/pwned-{}';</script>"
     files = {
         "page.html": f"<!doctype html><html><body>{beacon.format('html')}</body></html>",
@@ -110,13 +111,13 @@ def test_an_uploaded_page_cannot_run_script_in_the_site(local_site, page):
         ),
     }
     for name, content in files.items():
-        (local_site.media_root / name).write_text(content)
+        (local_behind_nginx.media_root / name).write_text(content)
     requested = []
     page.context.on("request", lambda request: requested.append(request.url))
 
     for name in files:
-        url = f"{local_site.base_url}/media/{name}"
-        response = fetch(page, url)
+        url = f"{local_behind_nginx.base_url}/media/{name}"
+        response = browser_get(page, url)
         assert response.status == 200
         assert "sandbox" in response.headers["content-security-policy"]
         assert response.headers["x-content-type-options"] == "nosniff"
@@ -129,42 +130,42 @@ def test_an_uploaded_page_cannot_run_script_in_the_site(local_site, page):
         page.wait_for_timeout(300)
 
     assert [url for url in requested if "pwned" in url] == []
-    assert not [uri for uri in local_site.proxied_to_app() if "pwned" in uri]
+    assert not [uri for uri in local_behind_nginx.proxied_to_app() if "pwned" in uri]
 
 
-def test_in_production_s3_serves_the_avatar_through_signed_urls(s3_site, page, tmp_path):
-    first_src, first, second_src, second = upload_and_replace(page, s3_site, tmp_path)
+def test_in_production_s3_serves_the_avatar_through_signed_urls(s3_behind_nginx, page, tmp_path):
+    first_src, first, second_src, second = upload_and_replace(page, s3_behind_nginx, tmp_path)
 
-    assert second_src.startswith(f"{s3_site.endpoint}/{BUCKET}/media/avatars/")
+    assert second_src.startswith(f"{s3_behind_nginx.endpoint}/{BUCKET}/media/avatars/")
     assert "X-Amz-Signature=" in second_src and "X-Amz-Expires=" in second_src
     assert second.headers["content-type"] == "image/png"
     unsigned = urlunsplit(urlsplit(second_src)._replace(query=""))
-    assert fetch(page, unsigned).status == 403
+    assert browser_get(page, unsigned).status == 403
     key = urlsplit(second_src).path.removeprefix(f"/{BUCKET}/")
-    grants = s3_site.s3.get_object_acl(Bucket=BUCKET, Key=key)["Grants"]
+    grants = s3_behind_nginx.s3.get_object_acl(Bucket=BUCKET, Key=key)["Grants"]
     assert [grant["Permission"] for grant in grants] == ["FULL_CONTROL"]
-    assert not [uri for uri in s3_site.proxied_to_app() if uri.startswith("/media/")]
-    assert list(s3_site.media_root.iterdir()) == []
+    assert not [uri for uri in s3_behind_nginx.proxied_to_app() if uri.startswith("/media/")]
+    assert list(s3_behind_nginx.media_root.iterdir()) == []
     # The project promises: replacing an avatar deletes the old object.
-    assert fetch(page, first_src).status == 404
+    assert browser_get(page, first_src).status == 404
 
 
-@pytest.mark.parametrize("site_name", ["local_site", "s3_site"])
+@pytest.mark.parametrize("option", ["local", "s3"])
 def test_in_production_the_css_is_hashed_immutable_and_brotli_from_whitenoise(
-    request, site_name, page
+    production_stack, option, page
 ):
-    site = request.getfixturevalue(site_name)
+    stack = production_stack(option)
     responses = []
     page.on("response", lambda response: responses.append(response))
 
-    page.goto(site.base_url + "/")
+    page.goto(stack.base_url + "/")
 
     (css,) = [r for r in responses if "/static/" in r.url]
-    assert HASHED_CSS.search(urlsplit(css.url).path)
+    assert HASHED_CSS.fullmatch(urlsplit(css.url).path)
     assert css.status == 200
     headers = css.all_headers()
     assert "immutable" in headers["cache-control"]
     assert headers["content-encoding"] == "br"
     assert headers["vary"] == "Accept-Encoding"
     # nginx passed it to the app, where WhiteNoise answered (config/wsgi.py).
-    assert urlsplit(css.url).path in site.proxied_to_app()
+    assert urlsplit(css.url).path in stack.proxied_to_app()

@@ -2,46 +2,41 @@
 template, container files, and a Makefile; each checked as far as this machine allows."""
 
 import os
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import TEMPLATE
+from support.project import TEMPLATE
+from support.tools import debian_tool
+from support.tools import python_tool as tool
+from support.workflow import workflow
 
 pytestmark = pytest.mark.slow
 
 
-def tool(name):
-    """A linter installed with the template's test dependencies (beside this Python)."""
-    path = Path(sys.executable).with_name(name)
-    assert path.exists(), f"{name} is missing: pip install --group test"
-    return str(path)
-
-
-def workflow(project):
-    return yaml.safe_load((project.path / ".github" / "workflows" / "ci.yml").read_text())
-
-
-def test_the_ci_workflow_matches_github_actions_schema(baked):
+def test_the_ci_workflow_matches_github_actions_schema(baked_project):
     # check-jsonschema carries SchemaStore's workflow schema, so this works offline.
     # (actionlint's PyPI package downloads its binary at install time, which fails here.)
     result = subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-         ".github/workflows/ci.yml"],
-        cwd=baked.path, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [
+            tool("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            ".github/workflows/ci.yml",
+        ],
+        cwd=baked_project.path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_commands_the_ci_workflow_runs_pass_on_a_fresh_bake(project):
-    (job,) = workflow(project)["jobs"].values()
-    steps = [step for step in job["steps"] if "run" in step]
-    names = [step["name"] for step in steps]
+def test_the_ci_workflow_installs_lints_tests_and_checks_and_each_step_passes(workflow_run):
+    (job,) = workflow(workflow_run.project)["jobs"].values()
+    names = [step["name"] for step in job["steps"] if "run" in step]
 
     assert names == [
         "Install",
@@ -50,21 +45,23 @@ def test_the_commands_the_ci_workflow_runs_pass_on_a_fresh_bake(project):
         "Migrations match the models",
         "Production settings pass the deploy checks",
     ]
-    for step in steps:
-        env = project.env(UV_PYTHON_DOWNLOADS="never", **step.get("env", {}))
-        project.run("bash", "-e", "-c", step["run"], env=env)
+    assert list(workflow_run.steps) == names
+    for name in names:
+        assert workflow_run.steps[name].returncode == 0, workflow_run.output(name)
 
 
-def test_pre_commit_accepts_its_config_with_ruff_and_django_upgrade(baked):
-    config = baked.path / ".pre-commit-config.yaml"
+def test_pre_commit_accepts_its_config_with_ruff_and_django_upgrade(baked_project):
+    config = baked_project.path / ".pre-commit-config.yaml"
     hooks = {
         hook["id"] for repo in yaml.safe_load(config.read_text())["repos"] for hook in repo["hooks"]
     }
 
     result = subprocess.run(
         [tool("pre-commit"), "validate-config", str(config)],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert {"ruff-check", "ruff-format", "django-upgrade"} <= hooks
@@ -75,43 +72,51 @@ def test_cruft_creates_a_project_that_remembers_its_template(tmp_path):
         pytest.skip("cruft records a git commit: run from a clone of the template")
     result = subprocess.run(
         [tool("cruft"), "create", str(TEMPLATE), "--no-input", "--output-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     record = (tmp_path / "my_project" / ".cruft.json").read_text()
     assert str(TEMPLATE) in record and '"media_storage": "local"' in record
     check = subprocess.run(
-        [tool("cruft"), "check"], cwd=tmp_path / "my_project",
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [tool("cruft"), "check"],
+        cwd=tmp_path / "my_project",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_hadolint_accepts_the_dockerfile(baked):
+def test_hadolint_accepts_the_dockerfile(baked_project):
     result = subprocess.run(
         [tool("hadolint"), "--no-color", "Dockerfile"],
-        cwd=baked.path, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=baked_project.path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_dockerfile_builds_in_stages_runs_as_a_user_and_starts_the_procfile(baked):
-    dockerfile = (baked.path / "Dockerfile").read_text()
+def test_the_dockerfile_builds_in_stages_runs_as_a_user_and_starts_the_procfile(baked_project):
+    dockerfile = (baked_project.path / "Dockerfile").read_text()
 
     assert dockerfile.count("\nFROM ") + dockerfile.startswith("FROM ") >= 2
     assert "\nUSER 10001\n" in dockerfile
     assert "collectstatic --noinput" in dockerfile
     assert "sed -n 's/^web: //p' Procfile" in dockerfile
-    assert ("VOLUME" in dockerfile) == (baked.media_storage == "local")
+    assert ("VOLUME" in dockerfile) == (baked_project.media_storage == "local")
 
 
-def test_the_dockerfile_command_runs_the_procfile_line(baked, tmp_path):
+def test_the_dockerfile_command_runs_the_procfile_line(baked_project, tmp_path):
     """The image's CMD, run by sh here, executes exactly the Procfile's web command."""
     cmd = next(
         line
-        for line in (baked.path / "Dockerfile").read_text().splitlines()
+        for line in (baked_project.path / "Dockerfile").read_text().splitlines()
         if line.startswith("CMD")
     )
     argv = yaml.safe_load(cmd.removeprefix("CMD "))
@@ -123,7 +128,7 @@ def test_the_dockerfile_command_runs_the_procfile_line(baked, tmp_path):
     env = {"PATH": f"{fake_bin}{os.pathsep}{os.environ['PATH']}", "PORT": "8123"}
 
     result = subprocess.run(
-        argv, cwd=baked.path, env=env, capture_output=True, text=True, timeout=30
+        argv, cwd=baked_project.path, env=env, capture_output=True, text=True, timeout=30
     )
 
     assert result.returncode == 0, result.stderr
@@ -131,8 +136,8 @@ def test_the_dockerfile_command_runs_the_procfile_line(baked, tmp_path):
     assert result.stdout.strip().endswith("config.wsgi:application")
 
 
-def test_compose_has_the_app_postgres_and_nginx_with_the_shipped_config(baked):
-    compose = yaml.safe_load((baked.path / "compose.yaml").read_text())
+def test_compose_has_the_app_postgres_and_nginx_with_the_shipped_config(baked_project):
+    compose = yaml.safe_load((baked_project.path / "compose.yaml").read_text())
     services = compose["services"]
 
     assert services["db"]["image"].startswith("postgres:")
@@ -140,17 +145,16 @@ def test_compose_has_the_app_postgres_and_nginx_with_the_shipped_config(baked):
     assert "@db:5432/" in services["web"]["environment"]["DATABASE_URL"]
     assert services["nginx"]["network_mode"] == "service:web"
     assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in services["nginx"]["volumes"]
-    media = f"media:/srv/{baked.path.name}/media"
-    assert (media in services["web"].get("volumes", [])) == (baked.media_storage == "local")
+    media = f"media:/srv/{baked_project.path.name}/media"
+    assert (media in services["web"].get("volumes", [])) == (baked_project.media_storage == "local")
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
-def test_the_makefile_holds_the_everyday_commands_and_its_lint_passes(project):
-    env = project.env(UV_PYTHON_DOWNLOADS="never")
+def test_the_makefile_holds_the_everyday_commands_and_its_lint_passes(installed_project):
+    make = debian_tool("make")
     targets = ["setup", "run", "test", "lint", "format", "deploy-check"]
 
-    planned = project.run("make", "--dry-run", *targets, env=env).stdout
-    project.run("make", "lint", env=env)  # the project's own tests run in other tests
+    planned = installed_project.run(make, "--dry-run", *targets).stdout
+    installed_project.run(make, "lint")  # the project's own tests run in the workflow
 
     for command in [
         "uv sync",

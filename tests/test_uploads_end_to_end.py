@@ -1,6 +1,6 @@
 """Uploads against the real servers: many users at once, and storage that fails.
 
-Each production site is the Procfile web process behind nginx over HTTPS; for s3, moto's
+Each production stack is the Procfile web process behind nginx over HTTPS; for s3, moto's
 S3 API server is the endpoint. Requests go through nginx like a browser's would.
 """
 
@@ -15,7 +15,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 
-from sites import BUCKET, png, production_site
+from support.images import png
+from support.stacks import BUCKET, production_stack
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -26,11 +27,11 @@ SIMULTANEOUS = 20
 class Visitor:
     """One user's browser session, as plain HTTP: cookies, CSRF token, Referer."""
 
-    def __init__(self, site):
-        self.base = site.base_url
+    def __init__(self, stack):
+        self.base = stack.base_url
         self.session = requests.Session()
         self.session.trust_env = False  # loopback only: no proxy, no CA bundle from the env
-        self.session.verify = str(site.nginx_log.parent / "cert.pem")  # the test's own CA
+        self.session.verify = str(stack.nginx_log.parent / "cert.pem")  # the test's own CA
 
     def get(self, path):
         return self.session.get(urljoin(self.base, path), timeout=60, allow_redirects=False)
@@ -58,36 +59,26 @@ class Visitor:
         found = re.search(r'<img src="([^"]+)"', self.get("/profile/").text)
         return html.unescape(found.group(1)) if found else None
 
-    def fetch(self, src):
+    def get_media(self, src):
         return self.session.get(urljoin(self.base, src), timeout=60)
 
 
-def create_users(site, usernames):
-    names = json.dumps(usernames)
-    site.project.manage(
-        "shell", "--verbosity", "0", "-c",
-        f"from users.models import User\n"
-        f"for name in {names}: User.objects.create_user(name, password={PASSWORD!r})",
-        env=site.env,
-    )  # fmt: skip
-
-
-def visitor_with_avatar(site, username, colour):
+def visitor_with_avatar(stack, username, colour):
     """A logged-in user whose avatar is already stored; returns (visitor, src, bytes)."""
-    create_users(site, [username])
-    visitor = Visitor(site)
+    stack.create_users([username], password=PASSWORD)
+    visitor = Visitor(stack)
     visitor.log_in(username)
     content = png(colour)
     assert visitor.upload(content).status_code == 302
     return visitor, visitor.avatar_src(), content
 
 
-@pytest.mark.parametrize("site_name", ["local_site", "s3_site"])
-def test_twenty_users_uploading_the_same_name_at_once_keep_twenty_files(request, site_name):
-    site = request.getfixturevalue(site_name)
-    usernames = [f"{site_name}-{n:02}" for n in range(SIMULTANEOUS)]
-    create_users(site, usernames)
-    visitors = [Visitor(site) for _ in usernames]
+@pytest.mark.parametrize("option", ["local", "s3"])
+def test_twenty_users_uploading_the_same_name_at_once_keep_twenty_files(production_stack, option):
+    stack = production_stack(option)
+    usernames = [f"{option}-{n:02}" for n in range(SIMULTANEOUS)]
+    stack.create_users(usernames, password=PASSWORD)
+    visitors = [Visitor(stack) for _ in usernames]
     for visitor, username in zip(visitors, usernames, strict=True):
         visitor.log_in(username)
     contents = [png((n * 12, 255 - n * 12, 90), size=(8 + n, 8)) for n in range(SIMULTANEOUS)]
@@ -104,13 +95,15 @@ def test_twenty_users_uploading_the_same_name_at_once_keep_twenty_files(request,
     sources = [visitor.avatar_src() for visitor in visitors]
     assert len({urlsplit(src).path for src in sources}) == SIMULTANEOUS
     for visitor, src, content in zip(visitors, sources, contents, strict=True):
-        response = visitor.fetch(src)
+        response = visitor.get_media(src)
         assert response.status_code == 200
         assert response.content == content
 
 
-def test_too_large_uploads_are_refused_by_the_form_or_by_nginx(local_site):
-    visitor, old_src, old_content = visitor_with_avatar(local_site, "large-files", (6, 6, 6))
+def test_too_large_uploads_are_refused_by_the_form_or_by_nginx(local_behind_nginx):
+    visitor, old_src, old_content = visitor_with_avatar(
+        local_behind_nginx, "large-files", (6, 6, 6)
+    )
     just_over_the_form_limit = png((1, 2, 3)) + b"\0" * (5 * 1024 * 1024)
     over_nginx_limit = png((1, 2, 3)) + b"\0" * (7 * 1024 * 1024)
 
@@ -122,38 +115,40 @@ def test_too_large_uploads_are_refused_by_the_form_or_by_nginx(local_site):
     assert by_nginx.status_code == 413
     assert by_nginx.headers["Server"].startswith("nginx")
     assert visitor.avatar_src() == old_src
-    assert visitor.fetch(old_src).content == old_content
+    assert visitor.get_media(old_src).content == old_content
 
 
-def assert_refused_and_unchanged(site, visitor, old_src, log_words):
+def assert_refused_and_unchanged(stack, visitor, old_src, log_words):
     response = visitor.upload(png((255, 255, 0)))
 
     assert response.status_code == 503
     assert "could not be saved" in response.text
     # The same stored file (a signed URL's signature and date change with every page).
     assert urlsplit(visitor.avatar_src()).path == urlsplit(old_src).path
-    log = site.app.output()
+    log = stack.app.output()
     assert "Storing the avatar of user" in log
     assert any(word in log for word in log_words), log[-3000:]
 
 
-def test_when_the_media_directory_cannot_be_written_the_user_gets_a_503(local_site):
-    visitor, old_src, old_content = visitor_with_avatar(local_site, "blocked-disk", (9, 9, 9))
-    avatars = local_site.media_root / "avatars"
+def test_when_the_media_directory_cannot_be_written_the_user_gets_a_503(local_behind_nginx):
+    visitor, old_src, old_content = visitor_with_avatar(
+        local_behind_nginx, "blocked-disk", (9, 9, 9)
+    )
+    avatars = local_behind_nginx.media_root / "avatars"
     moved = avatars.with_name("avatars.moved")
     avatars.rename(moved)
     avatars.write_text("a file where the directory should be: even root cannot write below it")
     try:
-        assert_refused_and_unchanged(local_site, visitor, old_src, ["is not a directory"])
+        assert_refused_and_unchanged(local_behind_nginx, visitor, old_src, ["is not a directory"])
     finally:
         avatars.unlink()
         moved.rename(avatars)
 
-    assert visitor.fetch(old_src).content == old_content
+    assert visitor.get_media(old_src).content == old_content
 
 
-def test_when_s3_refuses_the_upload_the_user_gets_a_503(s3_site):
-    visitor, old_src, old_content = visitor_with_avatar(s3_site, "refused-s3", (8, 8, 8))
+def test_when_s3_refuses_the_upload_the_user_gets_a_503(s3_behind_nginx):
+    visitor, old_src, old_content = visitor_with_avatar(s3_behind_nginx, "refused-s3", (8, 8, 8))
     deny_writes = {
         "Version": "2012-10-17",
         "Statement": [
@@ -165,22 +160,23 @@ def test_when_s3_refuses_the_upload_the_user_gets_a_503(s3_site):
             }
         ],
     }
-    s3_site.s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(deny_writes))
+    s3_behind_nginx.s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(deny_writes))
     try:
-        assert_refused_and_unchanged(s3_site, visitor, old_src, ["AccessDenied", "403"])
+        assert_refused_and_unchanged(s3_behind_nginx, visitor, old_src, ["AccessDenied", "403"])
     finally:
-        s3_site.s3.delete_bucket_policy(Bucket=BUCKET)
+        s3_behind_nginx.s3.delete_bucket_policy(Bucket=BUCKET)
 
-    assert visitor.fetch(old_src).content == old_content
+    assert visitor.get_media(old_src).content == old_content
 
 
 def test_when_the_s3_endpoint_is_down_the_user_gets_a_503_quickly(installed, tmp_path, capsys):
-    with production_site(installed("s3"), tmp_path) as site:
-        visitor, old_src, _ = visitor_with_avatar(site, "down-s3", (7, 7, 7))
-        site.moto.stop()
+    # A stack of its own: this one's S3 endpoint is stopped.
+    with production_stack(installed("s3"), tmp_path) as stack:
+        visitor, old_src, _ = visitor_with_avatar(stack, "down-s3", (7, 7, 7))
+        stack.moto.stop()
         started = time.monotonic()
 
-        assert_refused_and_unchanged(site, visitor, old_src, ["EndpointConnectionError"])
+        assert_refused_and_unchanged(stack, visitor, old_src, ["EndpointConnectionError"])
 
     with capsys.disabled():
         print(

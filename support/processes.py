@@ -1,0 +1,79 @@
+"""Servers for tests and benchmarks: on 127.0.0.1 and a free port, waited for with a bound,
+stopped by whoever started them (the process group of their own PID), output in a log file
+inside the caller's directory."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class ServerFailed(Exception):
+    """A server exited or did not listen in time; the message holds its output."""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A process listening on 127.0.0.1:port; its output goes to log."""
+
+    def __init__(self, command, port, *, cwd, env, log):
+        self.port, self.log = port, Path(log)
+        self.name = self.log.stem
+        with self.log.open("wb") as output:
+            self.process = subprocess.Popen(
+                command,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def wait_until_listening(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServerFailed(
+                    f"{self.name} exited {self.process.returncode}:\n{self.output()}"
+                )
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise ServerFailed(
+            f"{self.name} did not listen on 127.0.0.1:{self.port} within {timeout} s:\n"
+            f"{self.output()}"
+        )
+
+    def output(self):
+        return self.log.read_text(errors="replace")
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+@contextmanager
+def serve(command, port, *, cwd, env, log, timeout=30.0):
+    """Start a server, wait until it listens, and stop it on leaving the block."""
+    server = Server(command, port, cwd=cwd, env=env, log=log)
+    try:
+        yield server.wait_until_listening(timeout)
+    finally:
+        server.stop()

@@ -1,0 +1,137 @@
+"""A baked project: bake it, install it in its own virtual environment, run its commands."""
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .tools import python_tool
+
+TEMPLATE = Path(__file__).resolve().parent.parent
+OPTIONS = ["local", "s3"]
+ADMIN, PASSWORD = "admin", "a-long-admin-password"
+# The hashed style sheet a production page links to: css/site.<12 hex digits>.css.
+HASHED_CSS = re.compile(r"/static/css/site\.[0-9a-f]{12}\.css")
+
+
+class CommandFailed(Exception):
+    """A project command exited non-zero; the message holds what it printed."""
+
+
+def bake(output_dir, **answers):
+    """Bake the template with cookiecutter's API and no prompts; returns the Project."""
+    from cookiecutter.main import cookiecutter
+
+    path = cookiecutter(
+        str(TEMPLATE), no_input=True, output_dir=str(output_dir), extra_context=answers
+    )
+    return Project(Path(path), answers.get("media_storage", OPTIONS[0]))
+
+
+@dataclass
+class Project:
+    """A baked project on disk, and how to run commands in its virtual environment."""
+
+    path: Path
+    media_storage: str
+
+    @property
+    def python(self):
+        return self.bin("python")
+
+    def bin(self, name):
+        return str(self.path / ".venv" / "bin" / name)
+
+    @property
+    def installed(self):
+        return Path(self.python).exists()
+
+    def install(self):
+        """uv sync, as the project's README says; uv from the test environment."""
+        self.run(python_tool("uv"), "sync", "--quiet", "--python", sys.executable, timeout=600)
+        return self
+
+    def env(self, **overrides):
+        """The environment of a shell in the project: nothing of the caller's settings."""
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("DJANGO_", "AWS_", "UV_"))
+            and key not in {"DATABASE_URL", "VIRTUAL_ENV", "PORT"}
+        }
+        # The project's own tools first, then the test tools (uv among them).
+        env["PATH"] = os.pathsep.join(
+            [str(self.path / ".venv" / "bin"), str(Path(sys.executable).parent), env["PATH"]]
+        )
+        # uv trusts the system's certificate store, as pip does, and never downloads Python.
+        env.update(UV_SYSTEM_CERTS="1", UV_PYTHON_DOWNLOADS="never")
+        env.update(overrides)
+        return env
+
+    def prod_env(self, directory, **overrides):
+        """Production settings with throwaway secrets, and every file under directory."""
+        directory = Path(directory)
+        (directory / "media").mkdir(parents=True, exist_ok=True)
+        values = {
+            "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+            "DJANGO_SECRET_KEY": "prod-secret-for-tests-only-" + "x" * 40,
+            "DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
+            "DJANGO_STATIC_ROOT": str(directory / "staticfiles"),
+            "DJANGO_MEDIA_ROOT": str(directory / "media"),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        }
+        if self.media_storage == "s3":
+            values.update(
+                DJANGO_AWS_STORAGE_BUCKET_NAME="uploads",
+                AWS_ACCESS_KEY_ID="testing",
+                AWS_SECRET_ACCESS_KEY="testing",
+            )
+        return self.env(**{**values, **overrides})
+
+    def run(self, *command, env=None, timeout=300, check=True):
+        """Run a command in the project directory; CommandFailed with its output if it fails."""
+        result = subprocess.run(
+            command,
+            cwd=self.path,
+            env=env or self.env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if check and result.returncode != 0:
+            raise CommandFailed(
+                f"{' '.join(map(str, command))} exited {result.returncode}\n"
+                f"{result.stdout[-5000:]}\n{result.stderr[-5000:]}"
+            )
+        return result
+
+    def manage(self, *args, env=None, check=True):
+        return self.run(self.python, "manage.py", *args, env=env, check=check)
+
+    def create_database(self, env):
+        """Migrate, and make the superuser the end-to-end tests log in as."""
+        self.manage("migrate", "--noinput", env=env)
+        superuser = {**env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD}
+        user = ["--username", ADMIN, "--email", "admin@example.com"]
+        self.manage("createsuperuser", "--noinput", *user, env=superuser)
+
+    def procfile_command(self, process="web"):
+        """A Procfile process's command as a platform runs it, bound to loopback."""
+        for line in (self.path / "Procfile").read_text().splitlines():
+            name, _, command = line.partition(":")
+            if name.strip() == process:
+                command = replace_once(command.strip(), "0.0.0.0", "127.0.0.1")
+                return ["sh", "-c", "exec " + command]
+        raise LookupError(f"no {process} process in Procfile")
+
+
+def replace_once(text, old, new, regex=False):
+    """Replace exactly one occurrence, so a change to the shipped file fails loudly here."""
+    pattern = old if regex else re.escape(old)
+    result, count = re.subn(pattern, new.replace("\\", "\\\\"), text)
+    if count != 1:
+        raise AssertionError(f"expected one {old!r}, found {count}")
+    return result

@@ -1,0 +1,160 @@
+"""Running stacks made from a baked project, as a deployment runs them, on loopback:
+
+- development: manage.py runserver with development settings;
+- production: the Procfile web process with production settings behind nginx over HTTPS
+  (the project's deploy/nginx.conf), with moto's S3 API server as the endpoint for s3.
+
+Each is a context manager: every server it starts is stopped when the block ends.
+"""
+
+import os
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .processes import free_port, serve
+from .project import PASSWORD
+from .tools import python_tool
+from .webservers import nginx_command, nginx_config, nginx_requests
+
+BUCKET = "uploads"
+
+
+@dataclass
+class Stack:
+    """A running stack: where the browser goes, and where to look behind it."""
+
+    project: object
+    env: dict
+    base_url: str
+    media_root: Path
+    app: object  # the app server (processes.Server)
+    nginx_log: Path | None = None
+    s3: object = None  # a boto3 client of the S3 endpoint, for s3
+    endpoint: str | None = None
+    moto: object = None
+    directory: Path = field(default=None)
+
+    @property
+    def app_url(self):
+        """The app server itself, behind the web server."""
+        return f"http://127.0.0.1:{self.app.port}"
+
+    def served_by_nginx(self):
+        return nginx_requests(self.nginx_log, proxied=False)
+
+    def proxied_to_app(self):
+        return nginx_requests(self.nginx_log, proxied=True)
+
+    def create_users(self, usernames, password=PASSWORD):
+        names = list(usernames)
+        self.project.manage(
+            "shell",
+            "--verbosity",
+            "0",
+            "-c",
+            "from users.models import User\n"
+            f"for name in {names!r}: User.objects.create_user(name, password={password!r})",
+            env=self.env,
+        )
+
+
+@contextmanager
+def development_stack(project, directory):
+    """manage.py runserver with development settings and no environment of its own: only
+    the database and media paths point into directory, to keep the checkout clean."""
+    directory = Path(directory)
+    media_root = directory / "media"
+    env = project.env(
+        DATABASE_URL=f"sqlite:///{directory / 'db.sqlite3'}", DJANGO_MEDIA_ROOT=str(media_root)
+    )
+    project.create_database(env)
+    port = free_port()
+    command = [project.python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+    log = directory / "runserver.log"
+    with serve(command, port, cwd=project.path, env=env, log=log) as app:
+        yield Stack(project, env, f"http://127.0.0.1:{port}", media_root, app, directory=directory)
+
+
+@contextmanager
+def moto_server(directory):
+    """moto's S3 API server, with the bucket a deployment would have made beforehand;
+    yields (server, boto3 client, endpoint URL)."""
+    import boto3
+
+    port = free_port()
+    command = [python_tool("moto_server"), "-H", "127.0.0.1", "-p", str(port)]
+    log = Path(directory) / "moto.log"
+    with serve(command, port, cwd=directory, env=dict(os.environ), log=log) as server:
+        endpoint = f"http://127.0.0.1:{port}"
+        client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        client.create_bucket(Bucket=BUCKET)
+        yield server, client, endpoint
+
+
+@contextmanager
+def production_stack(project, directory):
+    """The Procfile web process with production settings, behind nginx over HTTPS."""
+    directory = Path(directory)
+    media_root = directory / "srv" / "media"
+    media_root.mkdir(parents=True)
+    (directory / "nginx").mkdir()
+    app_port, http_port, https_port = free_port(), free_port(), free_port()
+    with ExitStack() as running:
+        moto = s3 = endpoint = None
+        storage = {}
+        if project.media_storage == "s3":
+            moto, s3, endpoint = running.enter_context(moto_server(directory))
+            storage = {
+                "DJANGO_AWS_S3_ENDPOINT_URL": endpoint,
+                "DJANGO_AWS_S3_REGION_NAME": "us-east-1",
+            }
+        env = project.prod_env(
+            directory, DJANGO_MEDIA_ROOT=str(media_root), PORT=str(app_port), **storage
+        )
+        project.create_database(env)
+        project.manage("collectstatic", "--noinput", env=env)
+        main = nginx_config(
+            project,
+            directory / "nginx",
+            http_port=http_port,
+            https_port=https_port,
+            app_port=app_port,
+            media_parent=media_root.parent if project.media_storage == "local" else None,
+        )
+        app = running.enter_context(
+            serve(
+                project.procfile_command(),
+                app_port,
+                cwd=project.path,
+                env=env,
+                log=directory / "web.log",
+            )
+        )
+        running.enter_context(
+            serve(
+                nginx_command(main),
+                https_port,
+                cwd=main.parent,
+                env=dict(os.environ),
+                log=directory / "nginx.log",
+            )
+        )
+        yield Stack(
+            project,
+            env,
+            f"https://127.0.0.1:{https_port}",
+            media_root,
+            app,
+            nginx_log=main.parent / "access.log",
+            s3=s3,
+            endpoint=endpoint,
+            moto=moto,
+            directory=directory,
+        )

@@ -1,0 +1,94 @@
+"""Web servers in front of the app, from the project's own config files, on loopback.
+
+A test changes only what a machine-specific deployment would change (ports, certificate paths,
+the media directory); every other line is the shipped one.
+"""
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from .project import replace_once
+from .tools import debian_tool
+
+
+def self_signed_certificate(directory, host="127.0.0.1"):
+    """A throwaway certificate for host, made with openssl; returns (cert, key)."""
+    cert, key = Path(directory) / "cert.pem", Path(directory) / "key.pem"
+    subprocess.run(
+        [
+            debian_tool("openssl"),
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            f"/CN={host}",
+            "-addext",
+            f"subjectAltName=IP:{host}",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return cert, key
+
+
+def nginx_config(project, directory, *, http_port, https_port, app_port, media_parent=None):
+    """The project's deploy/nginx.conf on loopback ports, inside a minimal main config whose
+    files all live in directory; returns the main config's path."""
+    directory = Path(directory)
+    cert, key = self_signed_certificate(directory)
+    site = (project.path / "deploy" / "nginx.conf").read_text()
+    site = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", site)  # loopback only
+    site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{http_port};")
+    site = replace_once(site, "listen 443 ", f"listen 127.0.0.1:{https_port} ")
+    site = replace_once(site, r"ssl_certificate \S+;", f"ssl_certificate {cert};", regex=True)
+    site = replace_once(
+        site, r"ssl_certificate_key \S+;", f"ssl_certificate_key {key};", regex=True
+    )
+    site = replace_once(site, "127.0.0.1:8000;", f"127.0.0.1:{app_port};")
+    if media_parent is not None:
+        site = replace_once(site, r"root /srv/\S+;", f"root {media_parent};", regex=True)
+    (directory / "site.conf").write_text(site)
+    temp_paths = "".join(
+        f"    {kind}_temp_path {directory / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    # Test directories are private to their owner, so workers run as that user.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    main = directory / "nginx.conf"
+    main.write_text(
+        f"{user}daemon off;\nworker_processes 1;\npid {directory / 'nginx.pid'};\n"
+        f"error_log {directory / 'error.log'} warn;\n"
+        "events { worker_connections 256; }\n"
+        "http {\n"
+        "    include /etc/nginx/mime.types;\n"
+        "    default_type application/octet-stream;\n"
+        # Each request with the upstream that answered it ("-": nginx itself).
+        "    log_format served '$request_method $request_uri $status upstream=$upstream_addr';\n"
+        f"    access_log {directory / 'access.log'} served;\n"
+        f"{temp_paths}"
+        f"    include {directory / 'site.conf'};\n"
+        "}\n"
+    )
+    return main
+
+
+def nginx_command(main_config):
+    return [debian_tool("nginx"), "-p", str(main_config.parent), "-c", str(main_config)]
+
+
+def nginx_requests(access_log, *, proxied):
+    """The request URIs in nginx's access log that it passed to the app (proxied=True) or
+    answered itself (proxied=False)."""
+    lines = [line.split() for line in Path(access_log).read_text().splitlines()]
+    return [uri for _, uri, _, upstream in lines if (upstream != "upstream=-") == proxied]
