@@ -17,17 +17,13 @@ test with the install command, or fails it under CI=true.
 """
 
 import itertools
-import os
-import shutil
-import tempfile
 from contextlib import ExitStack
-from pathlib import Path
 
 import pytest
-import yaml
 
 from support import browser as chromium
 from support.project import OPTIONS, bake
+from support.scratch import scratch_directory
 from support.stacks import development_stack, production_stack
 from support.tools import IN_CI, MissingTool
 
@@ -45,32 +41,20 @@ ANSWERS = {
 }
 
 
-# One scratch directory holds every temporary file of a run, the suite's and those of the
-# programs it starts (cookiecutter leaves its hook scripts behind, uv its lock files), and
-# goes when the run ends.
 def pytest_configure(config):
-    scratch = Path(tempfile.mkdtemp(prefix="template-tests-"))
-    config.stash[SCRATCH] = scratch
-    os.environ["TMPDIR"] = tempfile.tempdir = str(scratch)
+    """Every temporary file of the run goes in one directory, removed when the run ends."""
+    scratch = config.stash[SCRATCH] = scratch_directory("template-tests-")
+    directory = scratch.__enter__()
     if config.option.basetemp is None:
-        config.option.basetemp = str(scratch / "pytest")
-    # cookiecutter's replay files and clones go here too, not to the home directory.
-    settings = scratch / "cookiecutter.yaml"
-    settings.write_text(
-        yaml.safe_dump(
-            {"replay_dir": str(scratch / "replay"), "cookiecutters_dir": str(scratch / "clones")}
-        )
-    )
-    os.environ["COOKIECUTTER_CONFIG"] = str(settings)
+        config.option.basetemp = str(directory / "pytest")
 
 
 def pytest_unconfigure(config):
     if SCRATCH in config.stash:
-        tempfile.tempdir = None
-        shutil.rmtree(config.stash[SCRATCH], ignore_errors=True)
+        config.stash[SCRATCH].__exit__(None, None, None)
 
 
-SCRATCH = pytest.StashKey[Path]()
+SCRATCH = pytest.StashKey[object]()
 
 
 @pytest.hookimpl(wrapper=True)
