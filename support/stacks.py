@@ -46,6 +46,17 @@ class Stack:
     def proxied_to_app(self):
         return nginx_requests(self.nginx_log, proxied=True)
 
+    def stored_media(self):
+        """The names of the files in media storage: on disk, or in the bucket's media/."""
+        if self.s3 is not None:
+            pages = self.s3.get_paginator("list_objects_v2").paginate(
+                Bucket=BUCKET, Prefix="media/"
+            )
+            keys = [item["Key"] for page in pages for item in page.get("Contents", [])]
+            return sorted(key.removeprefix("media/") for key in keys)
+        files = [path for path in self.media_root.rglob("*") if path.is_file()]
+        return sorted(str(path.relative_to(self.media_root)) for path in files)
+
     def create_users(self, usernames, password=PASSWORD):
         names = list(usernames)
         self.project.manage(

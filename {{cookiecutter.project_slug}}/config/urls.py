@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from users.views import profile
+from users.views import profile, remove_avatar
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("profile/", profile, name="profile"),
+    path("profile/avatar/remove/", remove_avatar, name="remove_avatar"),
     path("admin/", admin.site.urls),
 ]
 

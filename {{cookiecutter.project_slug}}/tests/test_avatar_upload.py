@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from PIL import Image
 
 from users.models import User
 
@@ -29,7 +30,10 @@ def test_an_uploaded_avatar_is_stored_under_media_root_avatars(client, member, m
     member.refresh_from_db()
     stored = Path(member.avatar.path)
     assert stored.parent == Path(media_root) / "avatars"
-    assert stored.read_bytes() == png().read()
+    with Image.open(stored) as image, Image.open(png()) as uploaded:
+        assert image.format == "WEBP"
+        assert image.size == uploaded.size
+        assert image.convert("RGB").tobytes() == uploaded.convert("RGB").tobytes()
 
 
 def test_the_profile_page_shows_the_avatar_under_media_url(client, member, settings, png):
@@ -57,5 +61,5 @@ def test_replacing_the_avatar_removes_the_old_file(
 
     second = Path(member.avatar.path)
     assert second != first
-    assert second.read_bytes() == png("second.png", "blue").read()
+    assert second.exists()
     assert not first.exists()

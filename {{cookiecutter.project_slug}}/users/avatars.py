@@ -1,88 +1,202 @@
-"""What an avatar may be, and the name it is stored under.
+"""Avatars: what an upload may be, and the new image that is stored in its place.
 
-An upload is accepted only if it is small enough, decodes in full as a JPEG, PNG, GIF or WebP
-image of a sane size, and carries no markup a browser could run. It is stored under a random
-name, so no user-supplied text reaches the storage path.
+No byte the user sent is stored. An upload is read from its headers first (format, size of
+every frame, the memory its decoding needs) and refused there if it is too big; otherwise it
+is decoded once, at reduced size where the format allows (JPEG), turned upright by its EXIF
+orientation, cut to its first frame, fitted in 512×512 pixels, and written as a new WebP file
+with no metadata. So a photo's GPS position, camera serial number or a script hidden in its
+bytes never reaches storage, and a browser only ever gets a small, clean image.
 """
 
-import re
+import io
+import struct
+import threading
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from PIL import Image
+from PIL import Image, ImageOps
 
-# Pillow's format name -> the extension the stored file gets (and so its Content-Type).
-FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
-# Enough for a 16-megapixel photo; a bigger header is refused before any pixel is decoded.
+# Pillow's format names; MPO is the JPEG with a multi-picture index many phones write.
+ACCEPTED = {"JPEG", "MPO", "PNG", "GIF", "WEBP"}
+# The avatar is shown at 8rem; 512 pixels stay sharp on a screen of three pixels per point.
+SIDE = 512
+# Enough for a 16-megapixel photo, checked for every frame before any pixel is decoded.
 MAX_PIXELS = 4096 * 4096
-# Markup that would make a browser treat the file as a page or a script: an image that also
-# carries it (a polyglot) is refused, whatever else it decodes as.
-MARKUP = re.compile(
-    rb"<\s*(?:script|html|svg|iframe|object|embed|body|\?php|!doctype)|javascript:", re.IGNORECASE
-)
-CHUNK = 64 * 1024
+MAX_FRAMES = 10_000
+# Decoding one upload may use at most this much memory (estimated from its header, measured
+# by the template's bench/run), and a process decodes at most two at once.
+DECODE_BUDGET = 96 * 1024 * 1024
+DECODING = threading.BoundedSemaphore(2)
+# Bytes per pixel while decoding, measured by bench/run: Pillow's storage of the mode, plus
+# the full-size copies made before resizing (a palette image becomes RGB or RGBA; resizing
+# with alpha premultiplies it into another copy; 16-bit becomes 32-bit, then 8-bit). WebP's
+# decoder keeps its own canvas and copies of it.
+PIXEL_BYTES = {"1": 1, "L": 1, "RGB": 4, "I;16": 7, "I": 9, "P": 5, "LA": 8, "RGBA": 8}
+TRANSPARENT_PALETTE_PIXEL_BYTES = 9
+WEBP_PIXEL_BYTES = 16
 
 
-def contains_markup(file):
-    file.seek(0)
-    tail = b""
-    for chunk in iter(lambda: file.read(CHUNK), b""):
-        if MARKUP.search(tail + chunk):
-            return True
-        tail = chunk[-32:]
-    return False
+def refuse(message, code):
+    # Codes of our own: a form field would replace a message whose code it also uses.
+    raise ValidationError(message, code=f"avatar_{code}")
 
 
-def image_format(file):
-    """The Pillow format of an upload, after decoding it in full; ValidationError if unfit."""
+def check_size(file):
     limit = settings.MAX_UPLOAD_SIZE
     if file.size > limit:
-        raise ValidationError(
-            f"The file is {filesizeformat(file.size)}; the limit is {filesizeformat(limit)}.",
-            code="too_large",
+        refuse(
+            f"The file is {filesizeformat(file.size)} ({file.size:,} bytes); the limit is "
+            f"{filesizeformat(limit)} ({limit:,} bytes).",
+            "too_large",
         )
-    if contains_markup(file):
-        raise ValidationError("The file contains web page or script code.", code="markup")
+
+
+def check_pixels(width, height):
+    if width * height > MAX_PIXELS:
+        refuse(
+            f"The image is {width:,}×{height:,} pixels; the limit is {MAX_PIXELS:,} pixels.",
+            "too_many_pixels",
+        )
+
+
+def gif_frames(file):
+    """(width, height) of the screen and of every frame of a GIF, from the headers alone."""
+    file.seek(0)
+    header = file.read(13)
+    width, height, flags = struct.unpack("<HHB", header[6:11])
+    yield width, height
+    if flags & 0x80:
+        file.seek(3 << ((flags & 7) + 1), io.SEEK_CUR)  # the global colour table
+    while kind := file.read(1):
+        if kind == b",":  # an image descriptor
+            left, top, width, height, flags = struct.unpack("<HHHHB", file.read(9))
+            yield left + width, top + height
+            if flags & 0x80:
+                file.seek(3 << ((flags & 7) + 1), io.SEEK_CUR)
+            file.read(1)  # LZW code size
+        elif kind == b"!":  # an extension
+            file.read(1)
+        else:  # the trailer, or anything else: no more frames
+            return
+        while (length := file.read(1)) not in (b"", b"\0"):  # data sub-blocks
+            file.seek(length[0], io.SEEK_CUR)
+
+
+def check_frames(image, file):
+    """Every frame within the pixel limit, first frame or not; the rest is never decoded."""
+    check_pixels(*image.size)
+    if image.format == "GIF":
+        for count, (width, height) in enumerate(gif_frames(file)):
+            if count > MAX_FRAMES:
+                refuse(f"The image has more than {MAX_FRAMES:,} frames.", "too_many_frames")
+            check_pixels(width, height)
+    # A WebP animation's frames lie within its canvas, which is image.size.
+
+
+def decoding_memory(image):
+    """Bytes that decoding this image would take, from its header."""
+    width, height = image.size
+    pixels, row_pointers = width * height, 8 * height
+    if image.format in ("JPEG", "MPO"):
+        output = 4 * max(pixels // 64, SIDE * SIDE)  # decoded at down to 1/8 scale
+        if not image.info.get("progressive"):
+            return output + row_pointers
+        # A progressive JPEG keeps every coefficient (2 bytes) of every component in memory.
+        h_max = max(h for _, h, _, _ in image.layer)
+        v_max = max(v for _, _, v, _ in image.layer)
+        samples = sum(pixels * h * v // (h_max * v_max) for _, h, v, _ in image.layer)
+        return 2 * samples + output + row_pointers
+    if image.format == "WEBP":
+        return WEBP_PIXEL_BYTES * pixels + row_pointers
+    if image.mode in ("P", "PA") and has_transparency(image):
+        return TRANSPARENT_PALETTE_PIXEL_BYTES * pixels + row_pointers
+    return PIXEL_BYTES.get(image.mode, 9) * pixels + row_pointers
+
+
+def has_transparency(image):
+    return image.mode == "PA" or "transparency" in image.info
+
+
+def check_memory(image):
+    needed = decoding_memory(image)
+    if needed > DECODE_BUDGET:
+        width, height = image.size
+        refuse(
+            f"The image is {width:,}×{height:,} pixels; as a {image.format} file that needs "
+            f"{filesizeformat(needed)} of memory to read, more than the "
+            f"{filesizeformat(DECODE_BUDGET)} this site allows. Save it smaller.",
+            "too_much_memory",
+        )
+
+
+def fitted(image):
+    """The first frame, decoded, upright and fitted in SIDE×SIDE, in RGB or RGBA."""
+    if image.format in ("JPEG", "MPO"):
+        image.draft("RGB", (SIDE, SIDE))  # libjpeg decodes at 1/2, 1/4 or 1/8 scale
+    image.load()
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
+    elif image.mode in ("P", "PA"):
+        image = image.convert("RGBA" if has_transparency(image) else "RGB")
+    image.thumbnail((SIDE, SIDE), Image.Resampling.LANCZOS)
+    upright = ImageOps.exif_transpose(image)
+    has_alpha = upright.mode in ("RGBA", "LA") and upright.getextrema()[-1][0] < 255
+    return upright.convert("RGBA" if has_alpha else "RGB")
+
+
+def encode(image, source_format):
+    """WebP, with nothing but pixels: lossless for drawings (PNG, GIF), lossy for photos."""
+    image.info.clear()
+    output = io.BytesIO()
+    if source_format in ("PNG", "GIF"):
+        image.save(output, "WEBP", lossless=True, quality=80, method=4)
+    else:
+        image.save(output, "WEBP", quality=82, method=4)
+    return output.getvalue()
+
+
+def make_avatar(file):
+    """The WebP bytes to store for an upload; ValidationError saying why if it is unfit."""
+    check_size(file)
     file.seek(0)
     try:
-        with Image.open(file) as image:
-            if image.format not in FORMATS:
-                raise ValidationError(
+        with Image.open(file) as image:  # reads the header only
+            if image.format not in ACCEPTED:
+                refuse(
                     f"{image.format} images are not accepted: use JPEG, PNG, GIF or WebP.",
-                    code="format",
+                    "format",
                 )
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise ValidationError(
-                    f"The image is {width}×{height} pixels; the limit is {MAX_PIXELS:,} pixels.",
-                    code="too_many_pixels",
-                )
-            image.load()  # truncated or corrupt data fails here, not in a browser
-            return image.format
+            check_frames(image, file)
+            check_memory(image)
+            source_format = image.format
+            file.seek(0)
+            with DECODING:
+                return encode(fitted(image), source_format)
     except ValidationError:
         raise
-    except Exception as error:  # Pillow raises many types for bad data, bombs included
-        raise ValidationError("The file is not a valid image.", code="invalid") from error
+    except Image.DecompressionBombError:
+        refuse(f"The image is larger than {MAX_PIXELS:,} pixels.", "too_many_pixels")
+    except Image.UnidentifiedImageError:
+        refuse("The file is not an image: use JPEG, PNG, GIF or WebP.", "not_an_image")
+    except Exception:  # Pillow raises many types for damaged data
+        refuse("The image is damaged or incomplete: it could not be read.", "damaged")
     finally:
         file.seek(0)
 
 
 def validate_avatar(file):
-    """Model-field validator, so the admin and every form apply the same rules."""
-    if not getattr(file, "_committed", True):  # only new uploads; stored files were checked
-        image_format(file)
+    """Model-field validator: the admin and every form refuse what make_avatar refuses.
+
+    The new image is kept with the upload, so storing it does not decode it again.
+    """
+    upload = getattr(file, "file", file)
+    if getattr(file, "_committed", True) or hasattr(upload, "avatar_webp"):
+        return
+    upload.avatar_webp = make_avatar(upload)
 
 
 def avatar_path(instance, filename):
-    """avatars/<random>.<extension of the image's format>: nothing of the user's file name.
-
-    The upload was validated already; reading its header again is enough for the format.
-    """
-    file = instance.avatar.file
-    file.seek(0)
-    with Image.open(file) as image:
-        extension = FORMATS[image.format]
-    file.seek(0)
-    return f"avatars/{uuid.uuid4().hex}.{extension}"
+    """avatars/<random>.webp: nothing of the user's file name, whatever path saves it."""
+    return f"avatars/{uuid.uuid4().hex}.webp"

@@ -14,6 +14,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 
+
+def database(url):
+    """A DATABASES entry from a URL. SQLite transactions take the write lock as they begin
+    (IMMEDIATE), so two saves of one row take turns instead of interleaving:
+    https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior
+    """
+    config = environ.Env.db_url_config(url)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+    return config
+
+
 DEBUG = False
 
 INSTALLED_APPS = [
@@ -33,6 +45,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Directly after SecurityMiddleware, so static responses skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: a too large one is refused unread (413).
+    "config.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -83,6 +97,8 @@ MEDIA_URL = env.str("DJANGO_MEDIA_URL", default="/media/")
 # The largest avatar accepted, in bytes; deploy/nginx.conf's client_max_body_size allows a
 # little more, for the rest of the form.
 MAX_UPLOAD_SIZE = env.int("DJANGO_MAX_UPLOAD_SIZE", default=5 * 1024 * 1024)
+# The largest request body the app reads: the upload and the rest of its form.
+MAX_REQUEST_BODY = MAX_UPLOAD_SIZE + 1024 * 1024
 # Uploads larger than this go to a temporary file while the request is read, not to memory
 # (Django's default, stated): https://docs.djangoproject.com/en/5.2/ref/settings/#file-upload-max-memory-size
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -8,7 +8,7 @@ import environ
 environ.Env.read_env(Path(__file__).resolve().parent.parent.parent / ".env")
 
 from .base import *  # noqa: E402, F403
-from .base import BASE_DIR, env  # noqa: E402
+from .base import BASE_DIR, database, env  # noqa: E402
 
 DEBUG = True
 
@@ -17,4 +17,6 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="django-insecure-development-o
 
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES = {
+    "default": database(env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
+}

@@ -5,7 +5,7 @@ with ImproperlyConfigured naming it.
 """
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import database, env
 from .media import MEDIA_STORAGE
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -13,7 +13,7 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["{{ cookiecutter.domain_name }}"])
 
 # PostgreSQL in production (postgres://user:password@host:5432/name); sqlite:/// URLs work too.
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": database(env.str("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

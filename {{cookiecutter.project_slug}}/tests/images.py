@@ -1,0 +1,95 @@
+"""Test images as uploads: what cameras, phones and attackers send."""
+
+import io
+import struct
+import zlib
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+GPS, SERIAL = 0x8825, 0xA431  # EXIF tags: GPS position, camera body serial number
+SERIAL_NUMBER = "SN-4242-CAMERA"
+
+
+def upload(content, name="upload.png", content_type="image/png"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def encoded(image, fmt, **options):
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+def picture(size=(64, 48), colour=(200, 40, 40)):
+    """An image whose left half is colour and right half white: its orientation shows."""
+    image = Image.new("RGB", size, "white")
+    image.paste(colour, (0, 0, size[0] // 2, size[1]))
+    return image
+
+
+def exif(orientation=1):
+    """EXIF with a GPS position, a camera serial number and an orientation."""
+    tags = Image.Exif()
+    tags[0x0112] = orientation
+    tags[SERIAL] = SERIAL_NUMBER
+    tags.get_ifd(GPS).update({1: "N", 2: (48.0, 51.0, 29.0), 3: "E", 4: (2.0, 17.0, 40.0)})
+    return tags
+
+
+def photo(fmt="JPEG", orientation=1, size=(64, 48), **options):
+    return encoded(picture(size), fmt, exif=exif(orientation), **options)
+
+
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_with_header(width, height, rows=b""):
+    """A PNG whose header claims width x height, with rows (or nothing) as its pixel data."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(rows, 9))
+        + png_chunk(b"IEND", b"")
+    )
+
+
+def png_with_chunk_before_end(kind, data):
+    image = encoded(picture(), "PNG")
+    end = image.rindex(b"IEND") - 4
+    return image[:end] + png_chunk(kind, data) + image[end:]
+
+
+def gif_with_frames(*sizes):
+    """A GIF whose frames claim the given sizes; only the first holds real pixels."""
+    first = encoded(Image.new("P", sizes[0]), "GIF")
+    extra = b""
+    for width, height in sizes[1:]:
+        extra += b"," + struct.pack("<HHHHB", 0, 0, width, height, 0) + b"\x02\x02\x4c\x01\x00"
+    return first[:-1] + extra + b";"
+
+
+def animation(fmt, colours=("red", "blue"), size=(32, 32)):
+    frames = [Image.new("RGB", size, colour) for colour in colours]
+    return encoded(frames[0], fmt, save_all=True, append_images=frames[1:], duration=100)
+
+
+def mpo():
+    """A JPEG with a multi-picture index, as many phone cameras write."""
+    left, right = picture(), picture(colour=(40, 40, 200))
+    return encoded(left, "MPO", save_all=True, append_images=[right])
+
+
+def sixteen_bit_png():
+    return encoded(Image.linear_gradient("L").convert("I;16").point(lambda v: v * 256), "PNG")
+
+
+def stored_image(field):
+    """The stored avatar, decoded; the file is closed again."""
+    with field.storage.open(field.name) as file:
+        data = file.read()
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image, data
