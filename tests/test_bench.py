@@ -16,7 +16,7 @@ def test_the_benchmark_runs_and_prints_its_tables():
     debian_tool("wrk")
     debian_tool("nginx")
     command = [sys.executable, str(TEMPLATE / "bench" / "run"), "--duration", "1"]
-    command += ["--upload-mb", "20", "--skip-suite", "--skip-newcomer"]
+    command += ["--upload-mb", "20", "--skip-suite", "--skip-newcomer", "--quick"]
 
     result = subprocess.run(
         command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600
@@ -25,6 +25,10 @@ def test_the_benchmark_runs_and_prints_its_tables():
     assert result.returncode == 0, result.stderr[-3000:]
     for row in ("static, nginx brotli_static", "static, Procfile web process", "home page"):
         assert re.search(rf"^\| {row}[^|]* \| [\d,]+ \| [\d.]+ \| [\d.]+ \|", result.stdout, re.M)
+    assert re.search(
+        r"^\| JPEG 4096×4096, baseline \| [\d,]+ \| \d+ \| [\d.]+ \|", result.stdout, re.M
+    )
+    assert re.search(r"^\| WebP quality 82 \(stored\) \| [\d.]+ \| [\d.]+ \|$", result.stdout, re.M)
     for figure in ("request body", "local disk", "S3 (moto on loopback)", "Bake, median of 5"):
         assert re.search(
             rf"^\| [^|]*{re.escape(figure)}[^|]* \| \d+ (MB|ms) \|$", result.stdout, re.M
