@@ -87,6 +87,27 @@ def test_the_development_server_runs_with_no_environment(development_stack):
     assert page.status == 200
     assert style.status == 200
     assert style.headers["content-type"].startswith("text/css")
+    assert "Warning" not in development_stack.app.output()  # e.g. "No directory at: …"
+
+
+def test_the_development_server_serves_static_files_as_edited_even_after_collectstatic(
+    bake, tmp_path
+):
+    project = bake(project_name="Edited Styles").install()
+    env = project.env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    project.manage("migrate", "--noinput", env=env)
+    project.manage("collectstatic", "--noinput", env=env)  # as CI or a deploy rehearsal does
+    stylesheet = project.path / "static" / "css" / "site.css"
+    stylesheet.write_text(stylesheet.read_text() + "\n/* edited after collectstatic */\n")
+    port = free_port()
+    command = [project.python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+
+    with serve(command, port, cwd=project.path, env=env, log=tmp_path / "runserver.log") as app:
+        style = fetch(f"http://127.0.0.1:{port}/static/css/site.css")
+
+    assert style.status == 200
+    assert b"/* edited after collectstatic */" in style.body
+    assert "Warning" not in app.output()
 
 
 def test_createsuperuser_works_without_prompts(development_stack):

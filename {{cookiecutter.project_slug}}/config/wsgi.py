@@ -1,9 +1,10 @@
-"""WSGI entry point for the production web process (see Procfile).
+"""WSGI entry point for the production web process (see Procfile), and for runserver.
 
-WhiteNoise wraps the Django application here, so a static file is answered before Django
-sees the request: the same file and headers as WhiteNoise's middleware gives, at several
-times the speed (the template's bench/run measures both). Every other request reaches Django
-unchanged. The middleware in settings still serves static files in development.
+In production WhiteNoise wraps the Django application here, so a static file is answered
+before Django sees the request: the same file and headers as WhiteNoise's middleware gives,
+at several times the speed (bench/run measures both). Every other request reaches Django
+unchanged. With DEBUG on (runserver) there is no wrapper: the middleware serves the files
+as they are in static/ now, never an older copy that collectstatic left in STATIC_ROOT.
 """
 
 import os
@@ -38,10 +39,12 @@ def security_headers(headers, path, url):
         headers["Strict-Transport-Security"] = hsts
 
 
-application = WhiteNoise(
-    get_wsgi_application(),
-    root=settings.STATIC_ROOT,
-    prefix=settings.STATIC_URL,
-    immutable_file_test=is_hashed,
-    add_headers_function=security_headers,
-)
+application = get_wsgi_application()
+if not settings.DEBUG:
+    application = WhiteNoise(
+        application,
+        root=settings.STATIC_ROOT,
+        prefix=settings.STATIC_URL,
+        immutable_file_test=is_hashed,
+        add_headers_function=security_headers,
+    )
