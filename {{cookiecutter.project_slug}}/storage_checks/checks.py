@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.files.storage import FileSystemStorage
-from django.urls import URLResolver, get_resolver
+from django.urls import Resolver404, URLResolver, get_resolver, resolve
 from django.utils.module_loading import import_string
 from django.views.static import serve
 
@@ -106,9 +106,9 @@ def check_media_url(app_configs, **kwargs):
     if not url.endswith("/"):
         return [
             Error(
-                f"MEDIA_URL {url!r} is not a URL prefix ending in '/'.",
+                f"MEDIA_URL {url!r} does not end in '/', so file names would be glued to it.",
                 hint="Use e.g. '/media/' or 'https://media.example.com/' (env DJANGO_MEDIA_URL).",
-                id="storage.E002",
+                id="storage.E013",
             )
         ]
     return []
@@ -173,15 +173,39 @@ def check_django_does_not_serve_media(app_configs, **kwargs):
         return []
     served = [p for p in url_patterns(get_resolver()) if p.callback is serve]
     return [
-        Warning(
+        Error(
             f"URL pattern {str(p.pattern)!r} routes to django.views.static.serve while DEBUG is "
             "off: Django would stream uploads itself, slowly and without the web server's "
             "protections.",
             hint="Add it only under 'if settings.DEBUG:' (django.conf.urls.static.static does) "
             "and let the web server or object storage serve MEDIA_URL.",
-            id="storage.W005",
+            id="storage.E005",
         )
         for p in served
+    ]
+
+
+@register(Tags.urls)
+def check_development_serves_media(app_configs, **kwargs):
+    """With DEBUG on and uploads on this disk, something must answer MEDIA_URL: Django's
+    helper in config/urls.py. Without it uploads work but show as broken images."""
+    url = settings.MEDIA_URL or ""
+    if not settings.DEBUG or not media_on_local_disk() or not url.startswith("/"):
+        return []
+    try:
+        served = resolve(url + "avatars/example.png").func is serve
+    except Resolver404:
+        served = False
+    if served:
+        return []
+    return [
+        Warning(
+            f"DEBUG is on and uploads are stored on this disk, but no URL pattern serves "
+            f"MEDIA_URL {url!r}: uploaded files would show as broken images.",
+            hint="In config/urls.py: if settings.DEBUG: urlpatterns += "
+            "static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)",
+            id="storage.W015",
+        )
     ]
 
 
@@ -224,7 +248,7 @@ def check_whitenoise_middleware(app_configs, **kwargs):
                 f"{WHITENOISE_MIDDLEWARE!r} is not directly after SecurityMiddleware in "
                 "MIDDLEWARE: static responses would run through the middleware above it.",
                 hint="Move it to directly after SecurityMiddleware, above all others.",
-                id="storage.W007",
+                id="storage.W014",
             )
         ]
     return []

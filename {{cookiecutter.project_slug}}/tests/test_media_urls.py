@@ -1,4 +1,5 @@
 import importlib
+from pathlib import Path
 
 import pytest
 from django.urls import Resolver404, clear_url_caches, resolve
@@ -49,7 +50,7 @@ def test_the_development_helper_serves_the_uploaded_bytes(urls_with_debug, clien
 def test_media_and_static_never_share_a_directory_or_url_prefix():
     from config.settings import base
 
-    media, static = base.MEDIA_ROOT, base.STATIC_ROOT
+    media, static = Path(base.MEDIA_ROOT), Path(base.STATIC_ROOT)
     assert media.is_absolute() and static.is_absolute()
     assert not media.is_relative_to(static) and not static.is_relative_to(media)
     assert not base.MEDIA_URL.startswith(base.STATIC_URL)

@@ -1,16 +1,22 @@
 """Each media and static misconfiguration is reported by `manage.py check`, naming the setting."""
 
 import os
+import re
+import sys
+import types
+from pathlib import Path
 
 import pytest
+from django.conf.urls.static import static
 from django.core.checks import run_checks
 from django.urls import clear_url_caches, re_path
 from django.views.static import serve
 from prod_env import PROD_ENV
 
-# A URLconf that serves uploads with no DEBUG guard, for the storage.W005 test.
+# A URLconf that serves uploads with no DEBUG guard, for the storage.E005 test.
 urlpatterns = [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": "/srv/site/media"})]
 
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 S3 = "storages.backends.s3.S3Storage"
 WHITENOISE_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
@@ -76,6 +82,26 @@ def test_media_root_must_be_an_absolute_directory(settings, value, words):
 
 
 @pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("", "MEDIA_ROOT is empty"),
+        ("https://cdn.example.com/media/", "'https://cdn.example.com/media/' is a URL"),
+        ("media", "'media' is relative"),
+    ],
+)
+def test_a_bad_media_root_from_the_environment_is_named_as_it_was_given(run_django, value, words):
+    result = run_django(
+        "from django.core.checks import run_checks\n"
+        "print([m.msg for m in run_checks() if m.id == 'storage.E001'])",
+        "config.settings.prod",
+        {**PROD_ENV, "DJANGO_MEDIA_ROOT": value},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert words in result.stdout
+
+
+@pytest.mark.parametrize(
     "value",
     [
         "/var/www/site/media/",
@@ -100,7 +126,7 @@ def test_media_url_must_not_be_media_root(settings, media_root):
 def test_media_url_must_end_with_a_slash(settings):
     settings.MEDIA_URL = "/media"
 
-    only(storage_messages(), "storage.E002", "MEDIA_URL", "'/media'", "ending in '/'")
+    only(storage_messages(), "storage.E013", "MEDIA_URL", "'/media'", "end in '/'")
 
 
 @pytest.mark.parametrize(
@@ -139,11 +165,57 @@ def test_media_url_must_not_share_the_static_url(settings, media_url, static_url
     only(storage_messages(), "storage.E004", "MEDIA_URL", "STATIC_URL", relation)
 
 
+@pytest.fixture
+def urlconf(settings, monkeypatch):
+    """Use these URL patterns as the project's URLconf."""
+
+    def use(patterns):
+        module = types.ModuleType("urlconf_under_test")
+        module.urlpatterns = patterns
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+        settings.ROOT_URLCONF = module.__name__
+        clear_url_caches()
+
+    yield use
+    clear_url_caches()
+
+
+def test_development_without_the_media_route_is_reported(settings, urlconf):
+    settings.DEBUG = True
+    urlconf([])
+
+    only(storage_messages(), "storage.W015", "DEBUG", "MEDIA_URL", "broken images")
+
+
+def test_development_with_the_media_route_raises_nothing(settings, urlconf):
+    settings.DEBUG = True
+    urlconf(static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT))
+
+    assert storage_messages() == []
+
+
+def test_media_on_another_domain_needs_no_development_route(settings, urlconf):
+    settings.DEBUG, settings.MEDIA_URL = True, "https://media.example.com/"
+    urlconf([])
+
+    assert storage_messages() == []
+
+
+def test_each_check_id_is_used_once_and_the_readme_lists_them_all():
+    source = (PROJECT_DIR / "storage_checks" / "checks.py").read_text()
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    used = re.findall(r'id="(storage\.[EW]\d{3})"', source)
+    listed = re.findall(r"^\| `(storage\.[EW]\d{3})` \|", readme, re.M)
+
+    assert len(used) == len(set(used))
+    assert sorted(listed) == sorted(used)
+
+
 def test_django_serving_media_with_debug_off_is_reported(settings):
     settings.ROOT_URLCONF = __name__
     clear_url_caches()
     try:
-        only(storage_messages(), "storage.W005", "django.views.static.serve", "media/")
+        only(storage_messages(), "storage.E005", "django.views.static.serve", "media/")
     finally:
         clear_url_caches()
 
@@ -170,7 +242,7 @@ def test_whitenoise_middleware_belongs_directly_after_security_middleware(settin
     middleware = [m for m in settings.MIDDLEWARE if "whitenoise" not in m]
     settings.MIDDLEWARE = [*middleware, "whitenoise.middleware.WhiteNoiseMiddleware"]
 
-    only(storage_messages(), "storage.W007", "SecurityMiddleware")
+    only(storage_messages(), "storage.W014", "SecurityMiddleware")
 
 
 @pytest.mark.parametrize("name", ["DEFAULT_FILE_STORAGE", "STATICFILES_STORAGE"])

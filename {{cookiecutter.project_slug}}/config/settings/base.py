@@ -92,7 +92,9 @@ USE_I18N = True
 USE_TZ = True
 
 # Media: user uploads. MEDIA_URL may be a full URL on another domain or a CDN.
-MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", cast=Path, default=BASE_DIR / "media")
+# Both roots are read as text, not cast to Path: a Path would turn a URL's "//" into "/" and an
+# empty value into ".", and the storage checks could no longer name the mistake.
+MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = env.str("DJANGO_MEDIA_URL", default="/media/")
 # The largest avatar accepted, in bytes; deploy/nginx.conf's client_max_body_size allows a
 # little more, for the rest of the form.
@@ -104,7 +106,7 @@ MAX_REQUEST_BODY = MAX_UPLOAD_SIZE + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Static: the project's own assets, built and deployed with the code.
-STATIC_ROOT = env("DJANGO_STATIC_ROOT", cast=Path, default=BASE_DIR / "staticfiles")
+STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
