@@ -2,6 +2,7 @@
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -81,6 +82,8 @@ class Project:
             "DJANGO_STATIC_ROOT": str(directory / "staticfiles"),
             "DJANGO_MEDIA_ROOT": str(directory / "media"),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            # Servers in tests listen on loopback only.
+            "WEB_HOST": "127.0.0.1",
         }
         if self.media_storage == "s3":
             values.update(
@@ -119,13 +122,25 @@ class Project:
         self.manage("createsuperuser", "--noinput", *user, env=superuser)
 
     def procfile_command(self, process="web"):
-        """A Procfile process's command as a platform runs it, bound to loopback."""
+        """A Procfile process's command as a platform runs it: by a shell, for its ${...}."""
         for line in (self.path / "Procfile").read_text().splitlines():
             name, _, command = line.partition(":")
             if name.strip() == process:
-                command = replace_once(command.strip(), "0.0.0.0", "127.0.0.1")
-                return ["sh", "-c", "exec " + command]
+                return ["sh", "-c", "exec " + command.strip()]
         raise LookupError(f"no {process} process in Procfile")
+
+    def service(self):
+        """deploy/web.service as systemd would run it here: (command, environment). Only the
+        paths change: the project's directory and virtual environment."""
+        settings = {}
+        for line in (self.path / "deploy" / "web.service").read_text().splitlines():
+            key, _, value = line.partition("=")
+            if key in ("Environment", "ExecStart"):
+                settings.setdefault(key, []).append(value)
+        (command,) = settings["ExecStart"]
+        variables = dict(value.split("=", 1) for value in settings["Environment"])
+        variables.pop("PATH")  # the project's .venv/bin comes first in env() already
+        return shlex.split(command), variables
 
 
 def replace_once(text, old, new, regex=False):

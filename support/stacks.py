@@ -111,7 +111,8 @@ def moto_server(directory):
 
 @contextmanager
 def production_stack(project, directory):
-    """The Procfile web process with production settings, behind nginx over HTTPS."""
+    """The web process as deploy/web.service starts it (the Procfile's line, on loopback),
+    with production settings, behind nginx over HTTPS: the single-server deployment."""
     directory = Path(directory)
     media_root = directory / "srv" / "media"
     media_root.mkdir(parents=True)
@@ -126,9 +127,10 @@ def production_stack(project, directory):
                 "DJANGO_AWS_S3_ENDPOINT_URL": endpoint,
                 "DJANGO_AWS_S3_REGION_NAME": "us-east-1",
             }
-        env = project.prod_env(
-            directory, DJANGO_MEDIA_ROOT=str(media_root), PORT=str(app_port), **storage
-        )
+        # The web process as deploy/web.service runs it (on loopback), on a free port.
+        command, service_env = project.service()
+        overrides = {"DJANGO_MEDIA_ROOT": str(media_root), "PORT": str(app_port), **storage}
+        env = project.prod_env(directory, **{**service_env, **overrides})
         project.create_database(env)
         project.manage("collectstatic", "--noinput", env=env)
         main = nginx_config(

@@ -5,6 +5,8 @@ from Debian with the project's deploy/nginx.conf, moto's S3 API server, and Debi
 driven by Playwright. Everything listens on 127.0.0.1.
 """
 
+import ipaddress
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -169,3 +171,29 @@ def test_in_production_the_css_is_hashed_immutable_and_brotli_from_whitenoise(
     assert headers["vary"] == "Accept-Encoding"
     # nginx passed it to the app, where WhiteNoise answered (config/wsgi.py).
     assert urlsplit(css.url).path in stack.proxied_to_app()
+
+
+def listening_addresses(port):
+    """The local addresses the OS reports listening on port (IPv4 and IPv6)."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, _, port_hex = local.partition(":")
+            if state == "0A" and int(port_hex, 16) == port:  # 0A: LISTEN
+                raw = bytes.fromhex(address)
+                # The kernel prints each 32-bit word in host (little-endian) order.
+                words = [raw[i : i + 4][::-1] for i in range(0, len(raw), 4)]
+                found.append(str(ipaddress.ip_address(b"".join(words))))
+    return found
+
+
+@pytest.mark.parametrize("option", ["local", "s3"])
+def test_behind_nginx_the_web_process_listens_on_loopback_only(production_stack, option):
+    stack = production_stack(option)
+
+    addresses = listening_addresses(stack.app.port)  # one socket per worker
+
+    assert addresses and set(addresses) == {"127.0.0.1"}
+    # ... and nginx's body limit, headers and TLS stand in front of every request.
+    assert urlsplit(stack.base_url).port != stack.app.port

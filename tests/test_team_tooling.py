@@ -127,13 +127,17 @@ def test_the_dockerfile_command_runs_the_procfile_line(baked_project, tmp_path):
     (fake_bin / "granian").chmod(0o755)
     env = {"PATH": f"{fake_bin}{os.pathsep}{os.environ['PATH']}", "PORT": "8123"}
 
-    result = subprocess.run(
-        argv, cwd=baked_project.path, env=env, capture_output=True, text=True, timeout=30
+    on_a_platform, behind_nginx = (
+        subprocess.run(
+            argv, cwd=baked_project.path, env=variables, capture_output=True, text=True, timeout=30
+        )
+        for variables in (env, {**env, "WEB_HOST": "127.0.0.1"})
     )
 
-    assert result.returncode == 0, result.stderr
-    assert "--port 8123" in result.stdout
-    assert result.stdout.strip().endswith("config.wsgi:application")
+    assert on_a_platform.returncode == 0, on_a_platform.stderr
+    assert "--host 0.0.0.0 --port 8123" in on_a_platform.stdout  # where platforms route $PORT
+    assert on_a_platform.stdout.strip().endswith("config.wsgi:application")
+    assert "--host 127.0.0.1 --port 8123" in behind_nginx.stdout
 
 
 def test_compose_has_the_app_postgres_and_nginx_with_the_shipped_config(baked_project):
