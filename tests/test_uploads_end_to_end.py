@@ -117,6 +117,9 @@ def test_too_large_uploads_are_refused_by_the_form_or_by_nginx(local_behind_ngin
     assert "the limit is 5.0\xa0MB" in by_form.text
     assert by_nginx.status_code == 413
     assert by_nginx.headers["Server"].startswith("nginx")
+    # nginx's own limit, with the site's page: the limit and a way back.
+    assert "Uploads are limited to 5.0\xa0MB" in by_nginx.text
+    assert 'href="/profile/"' in by_nginx.text
     assert visitor.avatar_src() == old_src
     assert pixels(visitor.get_media(old_src).content) == pixels(old_content)
 

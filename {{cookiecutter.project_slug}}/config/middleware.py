@@ -19,6 +19,11 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BODY:
-            context = {"limit": filesizeformat(settings.MAX_UPLOAD_SIZE)}
-            return render(request, "413.html", context, status=413)
+            return too_large(request)
         return self.get_response(request)
+
+
+def too_large(request):
+    """The 413 page; also the page nginx shows for a body over its limit (error_page)."""
+    context = {"limit": filesizeformat(settings.MAX_UPLOAD_SIZE)}
+    return render(request, "413.html", context, status=413)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from config.middleware import too_large
 from users.views import profile, remove_avatar
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("profile/", profile, name="profile"),
     path("profile/avatar/remove/", remove_avatar, name="remove_avatar"),
     path("admin/", admin.site.urls),
+    path("errors/413/", too_large, name="too_large"),
 ]
 
 if settings.DEBUG:

@@ -49,3 +49,11 @@ def test_a_body_within_the_limit_reaches_the_view(settings):
 
 def test_the_limit_leaves_room_for_the_rest_of_the_form(settings):
     assert settings.MAX_REQUEST_BODY == settings.MAX_UPLOAD_SIZE + 1024 * 1024
+
+
+def test_the_page_nginx_shows_for_a_body_over_its_limit_is_the_sites_own():
+    response = Client().get("/errors/413/")
+
+    assert response.status_code == 413
+    assert "Uploads are limited to 5.0\xa0MB" in response.content.decode()
+    assert '<link rel="stylesheet"' in response.content.decode()
