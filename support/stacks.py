@@ -1,8 +1,9 @@
 """Running stacks made from a baked project, as a deployment runs them, on loopback:
 
 - development: manage.py runserver with development settings;
-- production: the Procfile web process with production settings behind nginx over HTTPS
-  (the project's deploy/nginx.conf), with moto's S3 API server as the endpoint for s3.
+- production: the web process as deploy/web.service runs it, with production settings,
+  behind nginx or Apache over HTTPS (the project's deploy/nginx.conf or deploy/apache.conf),
+  with moto's S3 API server as the endpoint for s3.
 
 Each is a context manager: every server it starts is stopped when the block ends.
 """
@@ -15,7 +16,13 @@ from pathlib import Path
 from .processes import free_port, serve
 from .project import PASSWORD
 from .tools import python_tool
-from .webservers import nginx_command, nginx_config, nginx_requests
+from .webservers import (
+    apache_command,
+    apache_config,
+    nginx_command,
+    nginx_config,
+    requests_in_log,
+)
 
 BUCKET = "uploads"
 
@@ -29,7 +36,7 @@ class Stack:
     base_url: str
     media_root: Path
     app: object  # the app server (processes.Server)
-    nginx_log: Path | None = None
+    web_server_log: Path | None = None
     s3: object = None  # a boto3 client of the S3 endpoint, for s3
     endpoint: str | None = None
     moto: object = None
@@ -40,11 +47,11 @@ class Stack:
         """The app server itself, behind the web server."""
         return f"http://127.0.0.1:{self.app.port}"
 
-    def served_by_nginx(self):
-        return nginx_requests(self.nginx_log, proxied=False)
+    def served_by_web_server(self):
+        return requests_in_log(self.web_server_log, proxied=False)
 
     def proxied_to_app(self):
-        return nginx_requests(self.nginx_log, proxied=True)
+        return requests_in_log(self.web_server_log, proxied=True)
 
     def stored_media(self):
         """The names of the files in media storage: on disk, or in the bucket's media/."""
@@ -109,14 +116,18 @@ def moto_server(directory):
         yield server, client, endpoint
 
 
+WEB_SERVERS = {"nginx": (nginx_config, nginx_command), "apache": (apache_config, apache_command)}
+
+
 @contextmanager
-def production_stack(project, directory):
+def production_stack(project, directory, web_server="nginx"):
     """The web process as deploy/web.service starts it (the Procfile's line, on loopback),
-    with production settings, behind nginx over HTTPS: the single-server deployment."""
+    with production settings, behind the project's nginx or Apache site over HTTPS: the
+    single-server deployment."""
     directory = Path(directory)
     media_root = directory / "srv" / "media"
     media_root.mkdir(parents=True)
-    (directory / "nginx").mkdir()
+    (directory / web_server).mkdir()
     app_port, http_port, https_port = free_port(), free_port(), free_port()
     with ExitStack() as running:
         moto = s3 = endpoint = None
@@ -133,31 +144,20 @@ def production_stack(project, directory):
         env = project.prod_env(directory, **{**service_env, **overrides})
         project.create_database(env)
         project.manage("collectstatic", "--noinput", env=env)
-        main = nginx_config(
+        configure, start = WEB_SERVERS[web_server]
+        main = configure(
             project,
-            directory / "nginx",
+            directory / web_server,
             http_port=http_port,
             https_port=https_port,
             app_port=app_port,
             media_parent=media_root.parent if project.media_storage == "local" else None,
         )
-        app = running.enter_context(
-            serve(
-                project.procfile_command(),
-                app_port,
-                cwd=project.path,
-                env=env,
-                log=directory / "web.log",
-            )
-        )
+        log = directory / "web.log"
+        app = running.enter_context(serve(command, app_port, cwd=project.path, env=env, log=log))
+        log = directory / f"{web_server}.log"
         running.enter_context(
-            serve(
-                nginx_command(main),
-                https_port,
-                cwd=main.parent,
-                env=dict(os.environ),
-                log=directory / "nginx.log",
-            )
+            serve(start(main), https_port, cwd=main.parent, env=dict(os.environ), log=log)
         )
         yield Stack(
             project,
@@ -165,7 +165,7 @@ def production_stack(project, directory):
             f"https://127.0.0.1:{https_port}",
             media_root,
             app,
-            nginx_log=main.parent / "access.log",
+            web_server_log=main.parent / "access.log",
             s3=s3,
             endpoint=endpoint,
             moto=moto,

@@ -87,8 +87,58 @@ def nginx_command(main_config):
     return [debian_tool("nginx"), "-p", str(main_config.parent), "-c", str(main_config)]
 
 
-def nginx_requests(access_log, *, proxied):
-    """The request URIs in nginx's access log that it passed to the app (proxied=True) or
-    answered itself (proxied=False)."""
+def requests_in_log(access_log, *, proxied):
+    """The request URIs in a web server's access log (the format the configs here set:
+    method, URI, status, then who answered: "-" for the web server itself) that it passed to
+    the app (proxied=True) or answered itself (proxied=False)."""
     lines = [line.split() for line in Path(access_log).read_text().splitlines()]
-    return [uri for _, uri, _, upstream in lines if (upstream != "upstream=-") == proxied]
+    return [uri for _, uri, _, by in lines if (by.partition("=")[2] != "-") == proxied]
+
+
+APACHE_MODULES = [
+    "mpm_event", "authz_core", "alias", "mime", "headers", "expires", "proxy", "proxy_http",
+    "ssl", "socache_shmcb", "rewrite",
+]  # fmt: skip
+
+
+def apache_config(project, directory, *, http_port, https_port, app_port, media_parent=None):
+    """The project's deploy/apache.conf on loopback ports, inside a minimal main config whose
+    files all live in directory; returns the main config's path. Apache's workers run as
+    www-data (it refuses root), so the directories it reads are made traversable."""
+    directory = Path(directory)
+    cert, key = self_signed_certificate(directory)
+    site = (project.path / "deploy" / "apache.conf").read_text()
+    site = replace_once(site, "<VirtualHost *:80>", f"<VirtualHost 127.0.0.1:{http_port}>")
+    site = replace_once(site, "<VirtualHost *:443>", f"<VirtualHost 127.0.0.1:{https_port}>")
+    site = replace_once(site, r"SSLCertificateFile \S+", f"SSLCertificateFile {cert}", regex=True)
+    site = replace_once(
+        site, r"SSLCertificateKeyFile \S+", f"SSLCertificateKeyFile {key}", regex=True
+    )
+    site = site.replace("http://127.0.0.1:8000/", f"http://127.0.0.1:{app_port}/")
+    if media_parent is not None:
+        site = re.sub(r"/srv/[^/\s]+/media/", f"{media_parent}/media/", site)
+        for path in [Path(media_parent), *Path(media_parent).parents]:
+            if path.stat().st_mode & 0o011 != 0o011:
+                path.chmod(path.stat().st_mode | 0o011)  # traversable by www-data
+    (directory / "site.conf").write_text(site)
+    modules = "".join(
+        f"LoadModule {name}_module /usr/lib/apache2/modules/mod_{name}.so\n"
+        for name in APACHE_MODULES
+    )
+    main = directory / "apache.conf"
+    main.write_text(
+        f"ServerRoot {directory}\nDefaultRuntimeDir {directory}\n"
+        f"PidFile {directory / 'apache.pid'}\nServerName 127.0.0.1\n"
+        f"Listen 127.0.0.1:{http_port}\nListen 127.0.0.1:{https_port}\n{modules}"
+        "User www-data\nGroup www-data\nTypesConfig /etc/mime.types\n"
+        f"ErrorLog {directory / 'error.log'}\n"
+        # Each request with the handler that answered it ("-": a file Apache served itself).
+        'LogFormat "%m %U%q %>s handler=%R" served\n'
+        f"CustomLog {directory / 'access.log'} served\n"
+        f"Include {directory / 'site.conf'}\n"
+    )
+    return main
+
+
+def apache_command(main_config):
+    return [debian_tool("apache2", "apache2"), "-f", str(main_config), "-DFOREGROUND"]

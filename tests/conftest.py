@@ -8,8 +8,8 @@
 | `installed(option)` | the installed project of one option (the same objects) | session |
 | `workflow_run` | each installed option after its CI workflow's steps ran once | session |
 | `development_stack` | each option under runserver with development settings | session |
-| `production_stack(option)` | one option's Procfile process behind nginx over HTTPS | session |
-| `local_behind_nginx`, `s3_behind_nginx` | the two production stacks | session |
+| `production_stack(option, web_server)` | the web process behind nginx or Apache | session |
+| `local_behind_nginx`, `s3_behind_nginx`, `local_behind_apache` | production stacks | session |
 | `browser`, `page` | Debian's Chromium through Playwright; a fresh page | session, test |
 
 A test that needs a tool the suite installs gets it from support.tools; a missing one skips the
@@ -118,14 +118,16 @@ def development_stack_fixture(request, installed, tmp_path_factory):
 
 @pytest.fixture(scope="session", name="production_stack")
 def production_stack_fixture(installed, tmp_path_factory):
-    """production_stack(option): started on first use, stopped when the session ends."""
+    """production_stack(option, web_server="nginx"): started on first use, stopped when the
+    session ends."""
     stacks, running = {}, ExitStack()
 
-    def get(option):
-        if option not in stacks:
-            directory = tmp_path_factory.mktemp(f"production-{option}")
-            stacks[option] = running.enter_context(production_stack(installed(option), directory))
-        return stacks[option]
+    def get(option, web_server="nginx"):
+        if (option, web_server) not in stacks:
+            directory = tmp_path_factory.mktemp(f"production-{option}-{web_server}")
+            stack = production_stack(installed(option), directory, web_server)
+            stacks[option, web_server] = running.enter_context(stack)
+        return stacks[option, web_server]
 
     with running:
         yield get
@@ -139,6 +141,11 @@ def local_behind_nginx(production_stack):
 @pytest.fixture(scope="session")
 def s3_behind_nginx(production_stack):
     return production_stack("s3")
+
+
+@pytest.fixture(scope="session")
+def local_behind_apache(production_stack):
+    return production_stack("local", "apache")
 
 
 @pytest.fixture(scope="session")

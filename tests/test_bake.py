@@ -51,15 +51,18 @@ def test_no_file_keeps_template_syntax(baked_project):
 def test_only_the_chosen_media_option_ships(baked_project):
     media_settings = (baked_project.path / "config" / "settings" / "media.py").read_text()
     nginx = (baked_project.path / "deploy" / "nginx.conf").read_text()
+    apache = (baked_project.path / "deploy" / "apache.conf").read_text()
 
     assert not (baked_project.path / "_media").exists()
     if baked_project.media_storage == "local":
         assert "FileSystemStorage" in media_settings
         assert "location /media/" in nginx
+        assert "Alias /media/" in apache
         assert "storages" not in (baked_project.path / "pyproject.toml").read_text()
     else:
         assert "storages.backends.s3.S3Storage" in media_settings
         assert "/media/" not in nginx
+        assert "/media/" not in apache
         assert "django-storages[s3]" in (baked_project.path / "pyproject.toml").read_text()
         assert "DJANGO_AWS_S3_ENDPOINT_URL" in (baked_project.path / ".env.example").read_text()
 

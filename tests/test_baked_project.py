@@ -10,7 +10,7 @@ import pytest
 from support.http import fetch
 from support.processes import free_port, serve
 from support.project import ADMIN, HASHED_CSS, PASSWORD
-from support.webservers import nginx_command, nginx_config
+from support.webservers import apache_command, apache_config, nginx_command, nginx_config
 
 pytestmark = pytest.mark.slow
 
@@ -189,6 +189,15 @@ def test_nginx_accepts_the_shipped_config(baked_project, tmp_path):
     result = baked_project.run(*nginx_command(main), "-t")
 
     assert "test is successful" in result.stderr
+
+
+def test_apache_accepts_the_shipped_config(baked_project, tmp_path):
+    ports = {"http_port": free_port(), "https_port": free_port(), "app_port": free_port()}
+    main = apache_config(baked_project, tmp_path, **ports)
+
+    result = baked_project.run(*apache_command(main), "-t")
+
+    assert "Syntax OK" in result.stderr
 
 
 def test_plain_pip_installs_the_project_and_its_dev_group(installed, tmp_path):

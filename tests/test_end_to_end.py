@@ -86,23 +86,32 @@ def test_in_development_whitenoise_serves_the_css(development_stack, page):
     assert css.header_value("cache-control") == "max-age=0, public"
 
 
-def test_in_production_nginx_serves_local_media_and_the_app_never_does(
-    local_behind_nginx, page, tmp_path
+WEB_SERVERS = {"nginx": "nginx", "apache": "Apache"}  # name -> what its Server header says
+
+
+@pytest.mark.parametrize("web_server", WEB_SERVERS)
+def test_in_production_the_web_server_serves_local_media_and_the_app_never_does(
+    production_stack, web_server, page, tmp_path
 ):
-    first_src, first, second_src, second = upload_and_replace(page, local_behind_nginx, tmp_path)
+    stack = production_stack("local", web_server)
+    first_src, first, second_src, second = upload_and_replace(page, stack, tmp_path)
 
     for response in (first, second):
-        assert response.headers["server"].startswith("nginx")
+        assert response.headers["server"].startswith(WEB_SERVERS[web_server])
         assert response.headers["x-content-type-options"] == "nosniff"
         assert "sandbox" in response.headers["content-security-policy"]
         assert response.headers["content-type"] == "image/webp"
     media_path = urlsplit(second_src).path
-    assert media_path in local_behind_nginx.served_by_nginx()
-    assert not [uri for uri in local_behind_nginx.proxied_to_app() if uri.startswith("/media/")]
+    assert media_path in stack.served_by_web_server()
+    assert not [uri for uri in stack.proxied_to_app() if uri.startswith("/media/")]
     assert browser_get(page, first_src).status == 404
+    listing = browser_get(page, stack.base_url + "/media/avatars/")
+    assert listing.status in (403, 404)  # no directory listing
 
 
-def test_an_uploaded_page_cannot_run_script_in_the_site(local_behind_nginx, page):
+@pytest.mark.parametrize("web_server", WEB_SERVERS)
+def test_an_uploaded_page_cannot_run_script_in_the_site(production_stack, web_server, page):
+    stack = production_stack("local", web_server)
     beacon = "<script>new Image().src = '/pwned-{}';</script>"
     files = {
         "page.html": f"<!doctype html><html><body>{beacon.format('html')}</body></html>",
@@ -113,12 +122,12 @@ def test_an_uploaded_page_cannot_run_script_in_the_site(local_behind_nginx, page
         ),
     }
     for name, content in files.items():
-        (local_behind_nginx.media_root / name).write_text(content)
+        (stack.media_root / name).write_text(content)
     requested = []
     page.context.on("request", lambda request: requested.append(request.url))
 
     for name in files:
-        url = f"{local_behind_nginx.base_url}/media/{name}"
+        url = f"{stack.base_url}/media/{name}"
         response = browser_get(page, url)
         assert response.status == 200
         assert "sandbox" in response.headers["content-security-policy"]
@@ -132,31 +141,37 @@ def test_an_uploaded_page_cannot_run_script_in_the_site(local_behind_nginx, page
         page.wait_for_timeout(300)
 
     assert [url for url in requested if "pwned" in url] == []
-    assert not [uri for uri in local_behind_nginx.proxied_to_app() if "pwned" in uri]
+    assert not [uri for uri in stack.proxied_to_app() if "pwned" in uri]
 
 
-def test_in_production_s3_serves_the_avatar_through_signed_urls(s3_behind_nginx, page, tmp_path):
-    first_src, first, second_src, second = upload_and_replace(page, s3_behind_nginx, tmp_path)
+@pytest.mark.parametrize("web_server", WEB_SERVERS)
+def test_in_production_s3_serves_the_avatar_through_signed_urls(
+    production_stack, web_server, page, tmp_path
+):
+    stack = production_stack("s3", web_server)
+    first_src, first, second_src, second = upload_and_replace(page, stack, tmp_path)
 
-    assert second_src.startswith(f"{s3_behind_nginx.endpoint}/{BUCKET}/media/avatars/")
+    assert second_src.startswith(f"{stack.endpoint}/{BUCKET}/media/avatars/")
     assert "X-Amz-Signature=" in second_src and "X-Amz-Expires=" in second_src
     assert second.headers["content-type"] == "image/webp"
     unsigned = urlunsplit(urlsplit(second_src)._replace(query=""))
     assert browser_get(page, unsigned).status == 403
     key = urlsplit(second_src).path.removeprefix(f"/{BUCKET}/")
-    grants = s3_behind_nginx.s3.get_object_acl(Bucket=BUCKET, Key=key)["Grants"]
+    grants = stack.s3.get_object_acl(Bucket=BUCKET, Key=key)["Grants"]
     assert [grant["Permission"] for grant in grants] == ["FULL_CONTROL"]
-    assert not [uri for uri in s3_behind_nginx.proxied_to_app() if uri.startswith("/media/")]
-    assert list(s3_behind_nginx.media_root.iterdir()) == []
+    assert not [uri for uri in stack.proxied_to_app() if uri.startswith("/media/")]
+    assert list(stack.media_root.iterdir()) == []
     # The project promises: replacing an avatar deletes the old object.
     assert browser_get(page, first_src).status == 404
 
 
-@pytest.mark.parametrize("option", ["local", "s3"])
+@pytest.mark.parametrize(
+    ("option", "web_server"), [("local", "nginx"), ("s3", "nginx"), ("local", "apache")]
+)
 def test_in_production_the_css_is_hashed_immutable_and_brotli_from_whitenoise(
-    production_stack, option, page
+    production_stack, option, web_server, page
 ):
-    stack = production_stack(option)
+    stack = production_stack(option, web_server)
     responses = []
     page.on("response", lambda response: responses.append(response))
 
@@ -169,7 +184,7 @@ def test_in_production_the_css_is_hashed_immutable_and_brotli_from_whitenoise(
     assert "immutable" in headers["cache-control"]
     assert headers["content-encoding"] == "br"
     assert headers["vary"] == "Accept-Encoding"
-    # nginx passed it to the app, where WhiteNoise answered (config/wsgi.py).
+    # The web server passed it to the app, where WhiteNoise answered (config/wsgi.py).
     assert urlsplit(css.url).path in stack.proxied_to_app()
 
 
@@ -188,12 +203,14 @@ def listening_addresses(port):
     return found
 
 
-@pytest.mark.parametrize("option", ["local", "s3"])
-def test_behind_nginx_the_web_process_listens_on_loopback_only(production_stack, option):
-    stack = production_stack(option)
+@pytest.mark.parametrize(("option", "web_server"), [("local", "nginx"), ("local", "apache")])
+def test_behind_the_web_server_the_web_process_listens_on_loopback_only(
+    production_stack, option, web_server
+):
+    stack = production_stack(option, web_server)
 
     addresses = listening_addresses(stack.app.port)  # one socket per worker
 
     assert addresses and set(addresses) == {"127.0.0.1"}
-    # ... and nginx's body limit, headers and TLS stand in front of every request.
+    # ... and the web server's body limit, headers and TLS stand in front of every request.
     assert urlsplit(stack.base_url).port != stack.app.port

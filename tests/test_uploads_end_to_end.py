@@ -34,7 +34,7 @@ class Visitor:
         self.base = stack.base_url
         self.session = requests.Session()
         self.session.trust_env = False  # loopback only: no proxy, no CA bundle from the env
-        self.session.verify = str(stack.nginx_log.parent / "cert.pem")  # the test's own CA
+        self.session.verify = str(stack.web_server_log.parent / "cert.pem")  # the test's own CA
 
     def get(self, path):
         return self.session.get(urljoin(self.base, path), timeout=60, allow_redirects=False)
@@ -103,23 +103,27 @@ def test_twenty_users_uploading_the_same_name_at_once_keep_twenty_files(producti
         assert pixels(response.content) == pixels(content)
 
 
-def test_too_large_uploads_are_refused_by_the_form_or_by_nginx(local_behind_nginx):
-    visitor, old_src, old_content = visitor_with_avatar(
-        local_behind_nginx, "large-files", (6, 6, 6)
-    )
+@pytest.mark.parametrize("web_server", ["nginx", "apache"])
+def test_too_large_uploads_are_refused_by_the_form_or_by_the_web_server(
+    production_stack, web_server
+):
+    stack = production_stack("local", web_server)
+    visitor, old_src, old_content = visitor_with_avatar(stack, f"large-{web_server}", (6, 6, 6))
     just_over_the_form_limit = png((1, 2, 3)) + b"\0" * (5 * 1024 * 1024)
-    over_nginx_limit = png((1, 2, 3)) + b"\0" * (7 * 1024 * 1024)
+    over_the_web_server_limit = png((1, 2, 3)) + b"\0" * (7 * 1024 * 1024)
 
     by_form = visitor.upload(just_over_the_form_limit)
-    by_nginx = visitor.upload(over_nginx_limit)
+    by_web_server = visitor.upload(over_the_web_server_limit)
 
     assert by_form.status_code == 400
     assert "the limit is 5.0\xa0MB" in by_form.text
-    assert by_nginx.status_code == 413
-    assert by_nginx.headers["Server"].startswith("nginx")
-    # nginx's own limit, with the site's page: the limit and a way back.
-    assert "Uploads are limited to 5.0\xa0MB" in by_nginx.text
-    assert 'href="/profile/"' in by_nginx.text
+    assert by_web_server.status_code == 413
+    # Refused by the web server itself: the app only rendered the page it asked for.
+    assert "Request Entity Too Large: /errors/413/" in stack.app.output()
+    assert "Request Entity Too Large: /profile/" not in stack.app.output()
+    # The web server's own limit, with the site's page: the limit and a way back.
+    assert "Uploads are limited to 5.0\xa0MB" in by_web_server.text
+    assert 'href="/profile/"' in by_web_server.text
     assert visitor.avatar_src() == old_src
     assert pixels(visitor.get_media(old_src).content) == pixels(old_content)
 
