@@ -9,6 +9,7 @@ Each is a context manager: every server it starts is stopped when the block ends
 """
 
 import os
+import re
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from .tools import python_tool
 from .webservers import (
     apache_command,
     apache_config,
+    caching_proxy_config,
     nginx_command,
     nginx_config,
     requests_in_log,
@@ -37,6 +39,8 @@ class Stack:
     media_root: Path
     app: object  # the app server (processes.Server)
     web_server_log: Path | None = None
+    cdn_url: str | None = None  # with a CDN in front of the media domain
+    cdn_log: Path | None = None
     s3: object = None  # a boto3 client of the S3 endpoint, for s3
     endpoint: str | None = None
     moto: object = None
@@ -120,10 +124,12 @@ WEB_SERVERS = {"nginx": (nginx_config, nginx_command), "apache": (apache_config,
 
 
 @contextmanager
-def production_stack(project, directory, web_server="nginx"):
+def production_stack(project, directory, web_server="nginx", cdn=False):
     """The web process as deploy/web.service starts it (the Procfile's line, on loopback),
     with production settings, behind the project's nginx or Apache site over HTTPS: the
-    single-server deployment."""
+    single-server deployment. With cdn (local media, nginx), uploads are served from the
+    media domain's server block, behind a caching proxy on its own origin (localhost, so the
+    browser treats it as another site) standing in for a CDN."""
     directory = Path(directory)
     media_root = directory / "srv" / "media"
     media_root.mkdir(parents=True)
@@ -138,6 +144,9 @@ def production_stack(project, directory, web_server="nginx"):
                 "DJANGO_AWS_S3_ENDPOINT_URL": endpoint,
                 "DJANGO_AWS_S3_REGION_NAME": "us-east-1",
             }
+        cdn_port, media_domain_port = (free_port(), free_port()) if cdn else (None, None)
+        if cdn:
+            storage["DJANGO_MEDIA_URL"] = f"https://localhost:{cdn_port}/media/"
         # The web process as deploy/web.service runs it (on loopback), on a free port.
         command, service_env = project.service()
         overrides = {"DJANGO_MEDIA_ROOT": str(media_root), "PORT": str(app_port), **storage}
@@ -145,6 +154,7 @@ def production_stack(project, directory, web_server="nginx"):
         project.create_database(env)
         project.manage("collectstatic", "--noinput", env=env)
         configure, start = WEB_SERVERS[web_server]
+        extra = {"media_domain_port": media_domain_port} if cdn else {}
         main = configure(
             project,
             directory / web_server,
@@ -152,6 +162,7 @@ def production_stack(project, directory, web_server="nginx"):
             https_port=https_port,
             app_port=app_port,
             media_parent=media_root.parent if project.media_storage == "local" else None,
+            **extra,
         )
         log = directory / "web.log"
         app = running.enter_context(serve(command, app_port, cwd=project.path, env=env, log=log))
@@ -159,6 +170,28 @@ def production_stack(project, directory, web_server="nginx"):
         running.enter_context(
             serve(start(main), https_port, cwd=main.parent, env=dict(os.environ), log=log)
         )
+        cdn_log = None
+        if cdn:
+            (directory / "cdn").mkdir()
+            media_host = re.search(
+                r"server_name (media\.\S+);", main.with_name("site.conf").read_text()
+            )
+            cdn_main = caching_proxy_config(
+                directory / "cdn",
+                port=cdn_port,
+                origin_port=media_domain_port,
+                origin_host=media_host.group(1),
+            )
+            cdn_log = cdn_main.with_name("access.log")
+            running.enter_context(
+                serve(
+                    nginx_command(cdn_main),
+                    cdn_port,
+                    cwd=cdn_main.parent,
+                    env=dict(os.environ),
+                    log=directory / "cdn.log",
+                )
+            )
         yield Stack(
             project,
             env,
@@ -166,6 +199,8 @@ def production_stack(project, directory, web_server="nginx"):
             media_root,
             app,
             web_server_log=main.parent / "access.log",
+            cdn_url=f"https://localhost:{cdn_port}" if cdn else None,
+            cdn_log=cdn_log,
             s3=s3,
             endpoint=endpoint,
             moto=moto,

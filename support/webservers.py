@@ -42,12 +42,42 @@ def self_signed_certificate(directory, host="127.0.0.1"):
     return cert, key
 
 
-def nginx_config(project, directory, *, http_port, https_port, app_port, media_parent=None):
+def enable_media_domain(site, *, port, cert, key, media_parent):
+    """Uncomment the media domain's server block of deploy/nginx.conf, on a loopback port."""
+    start = site.index("\n#server {")
+    end = site.index("\n#}", start) + 3
+    block = re.sub(r"^#", "", site[start:end], flags=re.M)
+    block = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", block)
+    block = replace_once(block, "listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;")
+    block = replace_once(block, r"ssl_certificate \S+;", f"ssl_certificate {cert};", regex=True)
+    block = replace_once(
+        block, r"ssl_certificate_key \S+;", f"ssl_certificate_key {key};", regex=True
+    )
+    block = replace_once(block, r"root /srv/\S+;", f"root {media_parent};", regex=True)
+    return site[:start] + "\n" + site[end:], block
+
+
+def nginx_config(
+    project,
+    directory,
+    *,
+    http_port,
+    https_port,
+    app_port,
+    media_parent=None,
+    media_domain_port=None,
+):
     """The project's deploy/nginx.conf on loopback ports, inside a minimal main config whose
-    files all live in directory; returns the main config's path."""
+    files all live in directory; returns the main config's path. With media_domain_port, the
+    media domain's server block is enabled there."""
     directory = Path(directory)
     cert, key = self_signed_certificate(directory)
     site = (project.path / "deploy" / "nginx.conf").read_text()
+    media_domain = ""
+    if media_domain_port is not None:
+        site, media_domain = enable_media_domain(
+            site, port=media_domain_port, cert=cert, key=key, media_parent=media_parent
+        )
     site = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", site)  # loopback only
     site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{http_port};")
     site = replace_once(site, "listen 443 ", f"listen 127.0.0.1:{https_port} ")
@@ -58,7 +88,7 @@ def nginx_config(project, directory, *, http_port, https_port, app_port, media_p
     site = replace_once(site, "127.0.0.1:8000;", f"127.0.0.1:{app_port};")
     if media_parent is not None:
         site = replace_once(site, r"root /srv/\S+;", f"root {media_parent};", regex=True)
-    (directory / "site.conf").write_text(site)
+    (directory / "site.conf").write_text(site + media_domain)
     temp_paths = "".join(
         f"    {kind}_temp_path {directory / kind};\n"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -142,3 +172,42 @@ def apache_config(project, directory, *, http_port, https_port, app_port, media_
 
 def apache_command(main_config):
     return [debian_tool("apache2", "apache2"), "-f", str(main_config), "-DFOREGROUND"]
+
+
+def caching_proxy_config(directory, *, port, origin_port, origin_host):
+    """A stand-in for a CDN: nginx caching what it fetches from the origin (the media
+    domain's server block) over HTTPS, on its own loopback origin; X-Cache-Status says HIT
+    or MISS."""
+    directory = Path(directory)
+    cert, key = self_signed_certificate(directory)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    temp_paths = "".join(
+        f"    {kind}_temp_path {directory / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    main = directory / "nginx.conf"
+    main.write_text(
+        f"{user}daemon off;\nworker_processes 1;\npid {directory / 'nginx.pid'};\n"
+        f"error_log {directory / 'error.log'} warn;\n"
+        "events { worker_connections 256; }\n"
+        "http {\n"
+        f"{temp_paths}"
+        # Each request with its cache status and the cookies the browser sent with it.
+        "    log_format cdn '$request_uri $upstream_cache_status cookie=\"$http_cookie\"';\n"
+        f"    access_log {directory / 'access.log'} cdn;\n"
+        f"    proxy_cache_path {directory / 'cache'} keys_zone=media:1m;\n"
+        "    server {\n"
+        f"        listen 127.0.0.1:{port} ssl;\n"
+        f"        ssl_certificate {cert};\n        ssl_certificate_key {key};\n"
+        "        location / {\n"
+        f"            proxy_pass https://127.0.0.1:{origin_port};\n"
+        f"            proxy_set_header Host {origin_host};\n"
+        "            proxy_ssl_server_name on;\n"
+        f"            proxy_ssl_name {origin_host};\n"
+        "            proxy_cache media;\n"
+        "            add_header X-Cache-Status $upstream_cache_status always;\n"
+        "        }\n"
+        "    }\n"
+        "}\n"
+    )
+    return main

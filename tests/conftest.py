@@ -118,16 +118,17 @@ def development_stack_fixture(request, installed, tmp_path_factory):
 
 @pytest.fixture(scope="session", name="production_stack")
 def production_stack_fixture(installed, tmp_path_factory):
-    """production_stack(option, web_server="nginx"): started on first use, stopped when the
-    session ends."""
+    """production_stack(option, web_server="nginx", cdn=False): started on first use, stopped
+    when the session ends."""
     stacks, running = {}, ExitStack()
 
-    def get(option, web_server="nginx"):
-        if (option, web_server) not in stacks:
-            directory = tmp_path_factory.mktemp(f"production-{option}-{web_server}")
-            stack = production_stack(installed(option), directory, web_server)
-            stacks[option, web_server] = running.enter_context(stack)
-        return stacks[option, web_server]
+    def get(option, web_server="nginx", cdn=False):
+        key = option, web_server, cdn
+        if key not in stacks:
+            name = f"production-{option}-{web_server}" + ("-cdn" if cdn else "")
+            stack = production_stack(installed(option), tmp_path_factory.mktemp(name), *key[1:])
+            stacks[key] = running.enter_context(stack)
+        return stacks[key]
 
     with running:
         yield get

@@ -214,3 +214,32 @@ def test_behind_the_web_server_the_web_process_listens_on_loopback_only(
     assert addresses and set(addresses) == {"127.0.0.1"}
     # ... and the web server's body limit, headers and TLS stand in front of every request.
     assert urlsplit(stack.base_url).port != stack.app.port
+
+
+def test_a_cdn_on_a_domain_of_its_own_serves_local_media_and_never_gets_the_session(
+    production_stack, page, tmp_path
+):
+    """DJANGO_MEDIA_URL is a full URL on another origin: the media domain's server block of
+    deploy/nginx.conf, behind a caching proxy standing in for the CDN."""
+    stack = production_stack("local", "nginx", cdn=True)
+
+    first_src, first, second_src, second = upload_and_replace(page, stack, tmp_path)
+    again = browser_get(page, second_src)
+
+    for src in (first_src, second_src):
+        assert src.startswith(stack.cdn_url + "/media/avatars/")
+    path = urlsplit(second_src).path
+    statuses = [line.split()[1] for line in stack.cdn_log.read_text().splitlines() if path in line]
+    assert statuses[0] == "MISS"  # the browser's first request went through to the origin
+    assert again.headers["x-cache-status"] == "HIT" and set(statuses[1:]) == {"HIT"}
+    assert path in stack.served_by_web_server()  # the origin: the media domain's block
+    assert again.headers["content-security-policy"] == "default-src 'none'; sandbox"
+    assert pixels(again.body()) == pixels(second.body())
+    assert "sessionid" in {cookie["name"] for cookie in page.context.cookies(stack.base_url)}
+    requests_to_the_cdn = stack.cdn_log.read_text().splitlines()
+    assert requests_to_the_cdn and all(line.endswith('cookie="-"') for line in requests_to_the_cdn)
+    # The replaced avatar's old URL: deleted at the origin, yet a CDN keeps what it cached
+    # until it expires (the README says so); unique names mean no purge is ever needed.
+    old = browser_get(page, first_src)
+    assert (old.status, old.headers["x-cache-status"]) == (200, "HIT")
+    assert browser_get(page, stack.base_url + first_src.removeprefix(stack.cdn_url)).status == 404
