@@ -8,6 +8,7 @@
 Each is a context manager: every server it starts is stopped when the block ends.
 """
 
+import json
 import os
 import re
 from contextlib import ExitStack, contextmanager
@@ -27,6 +28,17 @@ from .webservers import (
 )
 
 BUCKET = "uploads"
+READ_MEDIA = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{BUCKET}/media/*",
+        }
+    ],
+}
 
 
 @dataclass
@@ -127,9 +139,9 @@ WEB_SERVERS = {"nginx": (nginx_config, nginx_command), "apache": (apache_config,
 def production_stack(project, directory, web_server="nginx", cdn=False):
     """The web process as deploy/web.service starts it (the Procfile's line, on loopback),
     with production settings, behind the project's nginx or Apache site over HTTPS: the
-    single-server deployment. With cdn (local media, nginx), uploads are served from the
-    media domain's server block, behind a caching proxy on its own origin (localhost, so the
-    browser treats it as another site) standing in for a CDN."""
+    single-server deployment. With cdn, a caching proxy on its own origin (localhost, so the
+    browser treats it as another site) stands in for a CDN in front of the uploads: of the
+    media domain's server block for local media (nginx), of the bucket for s3."""
     directory = Path(directory)
     media_root = directory / "srv" / "media"
     media_root.mkdir(parents=True)
@@ -145,7 +157,11 @@ def production_stack(project, directory, web_server="nginx", cdn=False):
                 "DJANGO_AWS_S3_REGION_NAME": "us-east-1",
             }
         cdn_port, media_domain_port = (free_port(), free_port()) if cdn else (None, None)
-        if cdn:
+        if cdn and project.media_storage == "s3":
+            storage["DJANGO_AWS_S3_CUSTOM_DOMAIN"] = f"localhost:{cdn_port}"
+            # What a CDN's own access to the bucket would be; moto cannot tell the CDN apart.
+            s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(READ_MEDIA))
+        elif cdn:
             storage["DJANGO_MEDIA_URL"] = f"https://localhost:{cdn_port}/media/"
         # The web process as deploy/web.service runs it (on loopback), on a free port.
         command, service_env = project.service()
@@ -154,7 +170,8 @@ def production_stack(project, directory, web_server="nginx", cdn=False):
         project.create_database(env)
         project.manage("collectstatic", "--noinput", env=env)
         configure, start = WEB_SERVERS[web_server]
-        extra = {"media_domain_port": media_domain_port} if cdn else {}
+        local_cdn = cdn and project.media_storage == "local"
+        extra = {"media_domain_port": media_domain_port} if local_cdn else {}
         main = configure(
             project,
             directory / web_server,
@@ -173,14 +190,14 @@ def production_stack(project, directory, web_server="nginx", cdn=False):
         cdn_log = None
         if cdn:
             (directory / "cdn").mkdir()
-            media_host = re.search(
-                r"server_name (media\.\S+);", main.with_name("site.conf").read_text()
-            )
+            if local_cdn:  # the media domain's server block is the origin
+                site = main.with_name("site.conf").read_text()
+                host = re.search(r"server_name (media\.\S+);", site).group(1)
+                origin = f"https://127.0.0.1:{media_domain_port}"
+            else:  # the bucket is
+                host, origin = None, f"{endpoint}/{BUCKET}/"
             cdn_main = caching_proxy_config(
-                directory / "cdn",
-                port=cdn_port,
-                origin_port=media_domain_port,
-                origin_host=media_host.group(1),
+                directory / "cdn", port=cdn_port, origin=origin, origin_host=host
             )
             cdn_log = cdn_main.with_name("access.log")
             running.enter_context(

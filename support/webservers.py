@@ -42,19 +42,25 @@ def self_signed_certificate(directory, host="127.0.0.1"):
     return cert, key
 
 
-def enable_media_domain(site, *, port, cert, key, media_parent):
-    """Uncomment the media domain's server block of deploy/nginx.conf, on a loopback port."""
-    start = site.index("\n#server {")
+def split_media_domain(site):
+    """deploy/nginx.conf without the media domain's commented-out server block, and that
+    block uncommented ("" if the file has none)."""
+    start = site.find("\n#server {")
+    if start == -1:
+        return site, ""
     end = site.index("\n#}", start) + 3
-    block = re.sub(r"^#", "", site[start:end], flags=re.M)
+    return site[:start] + "\n" + site[end:], re.sub(r"^#", "", site[start:end], flags=re.M)
+
+
+def enable_media_domain(block, *, port, cert, key, media_parent):
+    """The media domain's server block on a loopback port, with the test certificate."""
     block = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", block)
     block = replace_once(block, "listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;")
     block = replace_once(block, r"ssl_certificate \S+;", f"ssl_certificate {cert};", regex=True)
     block = replace_once(
         block, r"ssl_certificate_key \S+;", f"ssl_certificate_key {key};", regex=True
     )
-    block = replace_once(block, r"root /srv/\S+;", f"root {media_parent};", regex=True)
-    return site[:start] + "\n" + site[end:], block
+    return replace_once(block, r"root /srv/\S+;", f"root {media_parent};", regex=True)
 
 
 def nginx_config(
@@ -73,10 +79,12 @@ def nginx_config(
     directory = Path(directory)
     cert, key = self_signed_certificate(directory)
     site = (project.path / "deploy" / "nginx.conf").read_text()
-    media_domain = ""
-    if media_domain_port is not None:
-        site, media_domain = enable_media_domain(
-            site, port=media_domain_port, cert=cert, key=key, media_parent=media_parent
+    site, media_domain = split_media_domain(site)
+    if media_domain_port is None:
+        media_domain = ""  # left commented out, as shipped
+    else:
+        media_domain = enable_media_domain(
+            media_domain, port=media_domain_port, cert=cert, key=key, media_parent=media_parent
         )
     site = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", site)  # loopback only
     site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{http_port};")
@@ -174,10 +182,10 @@ def apache_command(main_config):
     return [debian_tool("apache2", "apache2"), "-f", str(main_config), "-DFOREGROUND"]
 
 
-def caching_proxy_config(directory, *, port, origin_port, origin_host):
-    """A stand-in for a CDN: nginx caching what it fetches from the origin (the media
-    domain's server block) over HTTPS, on its own loopback origin; X-Cache-Status says HIT
-    or MISS."""
+def caching_proxy_config(directory, *, port, origin, origin_host=None):
+    """A stand-in for a CDN: nginx caching what it fetches from origin (a URL: the media
+    domain's server block, or the bucket), on its own loopback origin; X-Cache-Status says
+    HIT or MISS."""
     directory = Path(directory)
     cert, key = self_signed_certificate(directory)
     user = "user root;\n" if os.geteuid() == 0 else ""
@@ -200,11 +208,16 @@ def caching_proxy_config(directory, *, port, origin_port, origin_host):
         f"        listen 127.0.0.1:{port} ssl;\n"
         f"        ssl_certificate {cert};\n        ssl_certificate_key {key};\n"
         "        location / {\n"
-        f"            proxy_pass https://127.0.0.1:{origin_port};\n"
-        f"            proxy_set_header Host {origin_host};\n"
-        "            proxy_ssl_server_name on;\n"
-        f"            proxy_ssl_name {origin_host};\n"
-        "            proxy_cache media;\n"
+        f"            proxy_pass {origin};\n"
+        + (
+            f"            proxy_set_header Host {origin_host};\n"
+            f"            proxy_ssl_server_name on;\n            proxy_ssl_name {origin_host};\n"
+            if origin_host
+            else ""
+        )
+        + "            proxy_cache media;\n"
+        # As CDNs do for an origin that sends no cache headers (S3 objects): a default TTL.
+        "            proxy_cache_valid 200 1d;\n"
         "            add_header X-Cache-Status $upstream_cache_status always;\n"
         "        }\n"
         "    }\n"

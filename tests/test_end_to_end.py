@@ -216,12 +216,14 @@ def test_behind_the_web_server_the_web_process_listens_on_loopback_only(
     assert urlsplit(stack.base_url).port != stack.app.port
 
 
-def test_a_cdn_on_a_domain_of_its_own_serves_local_media_and_never_gets_the_session(
-    production_stack, page, tmp_path
+@pytest.mark.parametrize("option", ["local", "s3"])
+def test_a_cdn_on_a_domain_of_its_own_serves_media_and_never_gets_the_session(
+    production_stack, option, page, tmp_path
 ):
-    """DJANGO_MEDIA_URL is a full URL on another origin: the media domain's server block of
-    deploy/nginx.conf, behind a caching proxy standing in for the CDN."""
-    stack = production_stack("local", "nginx", cdn=True)
+    """A caching proxy on another origin stands in for the CDN. local: DJANGO_MEDIA_URL is its
+    full URL, and its origin is the media domain's server block of deploy/nginx.conf. s3:
+    DJANGO_AWS_S3_CUSTOM_DOMAIN is its host, and its origin is the bucket."""
+    stack = production_stack(option, "nginx", cdn=True)
 
     first_src, first, second_src, second = upload_and_replace(page, stack, tmp_path)
     again = browser_get(page, second_src)
@@ -232,8 +234,12 @@ def test_a_cdn_on_a_domain_of_its_own_serves_local_media_and_never_gets_the_sess
     statuses = [line.split()[1] for line in stack.cdn_log.read_text().splitlines() if path in line]
     assert statuses[0] == "MISS"  # the browser's first request went through to the origin
     assert again.headers["x-cache-status"] == "HIT" and set(statuses[1:]) == {"HIT"}
-    assert path in stack.served_by_web_server()  # the origin: the media domain's block
-    assert again.headers["content-security-policy"] == "default-src 'none'; sandbox"
+    if option == "local":
+        assert path in stack.served_by_web_server()  # the origin: the media domain's block
+    else:
+        assert "X-Amz-Signature" not in second_src  # the CDN decides who may read
+    if option == "local":
+        assert again.headers["content-security-policy"] == "default-src 'none'; sandbox"
     assert pixels(again.body()) == pixels(second.body())
     assert "sessionid" in {cookie["name"] for cookie in page.context.cookies(stack.base_url)}
     requests_to_the_cdn = stack.cdn_log.read_text().splitlines()
@@ -242,4 +248,8 @@ def test_a_cdn_on_a_domain_of_its_own_serves_local_media_and_never_gets_the_sess
     # until it expires (the README says so); unique names mean no purge is ever needed.
     old = browser_get(page, first_src)
     assert (old.status, old.headers["x-cache-status"]) == (200, "HIT")
-    assert browser_get(page, stack.base_url + first_src.removeprefix(stack.cdn_url)).status == 404
+    if option == "local":
+        gone = browser_get(page, stack.base_url + first_src.removeprefix(stack.cdn_url))
+    else:
+        gone = browser_get(page, stack.endpoint + f"/{BUCKET}" + urlsplit(first_src).path)
+    assert gone.status == 404
