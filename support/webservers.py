@@ -97,6 +97,19 @@ def nginx_config(
     if media_parent is not None:
         site = replace_once(site, r"root /srv/\S+;", f"root {media_parent};", regex=True)
     (directory / "site.conf").write_text(site + media_domain)
+    return nginx_main_config(
+        directory,
+        "    include /etc/nginx/mime.types;\n"
+        "    default_type application/octet-stream;\n"
+        # Each request with the upstream that answered it ("-": nginx itself).
+        "    log_format served '$request_method $request_uri $status upstream=$upstream_addr';\n"
+        f"    access_log {directory / 'access.log'} served;\n"
+        f"    include {directory / 'site.conf'};\n",
+    )
+
+
+def nginx_main_config(directory, http):
+    """nginx's main config around the given http-context lines, every file in directory."""
     temp_paths = "".join(
         f"    {kind}_temp_path {directory / kind};\n"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -108,15 +121,7 @@ def nginx_config(
         f"{user}daemon off;\nworker_processes 1;\npid {directory / 'nginx.pid'};\n"
         f"error_log {directory / 'error.log'} warn;\n"
         "events { worker_connections 256; }\n"
-        "http {\n"
-        "    include /etc/nginx/mime.types;\n"
-        "    default_type application/octet-stream;\n"
-        # Each request with the upstream that answered it ("-": nginx itself).
-        "    log_format served '$request_method $request_uri $status upstream=$upstream_addr';\n"
-        f"    access_log {directory / 'access.log'} served;\n"
-        f"{temp_paths}"
-        f"    include {directory / 'site.conf'};\n"
-        "}\n"
+        f"http {{\n{temp_paths}{http}}}\n"
     )
     return main
 
@@ -188,18 +193,8 @@ def caching_proxy_config(directory, *, port, origin, origin_host=None):
     HIT or MISS."""
     directory = Path(directory)
     cert, key = self_signed_certificate(directory)
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    temp_paths = "".join(
-        f"    {kind}_temp_path {directory / kind};\n"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    main = directory / "nginx.conf"
-    main.write_text(
-        f"{user}daemon off;\nworker_processes 1;\npid {directory / 'nginx.pid'};\n"
-        f"error_log {directory / 'error.log'} warn;\n"
-        "events { worker_connections 256; }\n"
-        "http {\n"
-        f"{temp_paths}"
+    return nginx_main_config(
+        directory,
         # Each request with its cache status and the cookies the browser sent with it.
         "    log_format cdn '$request_uri $upstream_cache_status cookie=\"$http_cookie\"';\n"
         f"    access_log {directory / 'access.log'} cdn;\n"
@@ -220,7 +215,5 @@ def caching_proxy_config(directory, *, port, origin, origin_host=None):
         "            proxy_cache_valid 200 1d;\n"
         "            add_header X-Cache-Status $upstream_cache_status always;\n"
         "        }\n"
-        "    }\n"
-        "}\n"
+        "    }\n",
     )
-    return main
