@@ -1,12 +1,13 @@
 """System checks for the media and static settings: the mistakes Django itself lets through.
 
 They run with every manage.py command (check, runserver, migrate...), and the last one with
-check --deploy. They read settings only: no network, no directory walks, no boto3 import.
+check --deploy. They read settings only: no network, no directory walks, no cloud SDK import.
 The README's "System checks" table lists them. https://docs.djangoproject.com/en/5.2/topics/checks/
 """
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -16,7 +17,6 @@ from django.urls import Resolver404, URLResolver, get_resolver, resolve
 from django.utils.module_loading import import_string
 from django.views.static import serve
 
-S3_BACKENDS = {"storages.backends.s3.S3Storage", "storages.backends.s3boto3.S3Boto3Storage"}
 WHITENOISE_MIDDLEWARE = "whitenoise.middleware.WhiteNoiseMiddleware"
 SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
 # Where a filesystem path, not a URL, usually starts. Django puts "/" before a relative
@@ -31,9 +31,9 @@ def backend(alias):
 
 
 def media_on_local_disk():
-    """Whether uploads go to MEDIA_ROOT; S3 backends are recognised by name, not imported."""
+    """Whether uploads go to MEDIA_ROOT; bucket backends are recognised by name, not imported."""
     name = backend("default")
-    if name in S3_BACKENDS:
+    if name in BUCKET_BACKENDS:
         return False
     try:
         return issubclass(import_string(name), FileSystemStorage)
@@ -268,44 +268,116 @@ def check_removed_storage_settings(app_configs, **kwargs):
     ]
 
 
+@dataclass(frozen=True)
+class BucketService:
+    """How one django-storages backend names the settings the bucket checks read: each as
+    (OPTIONS key, global setting, django-storages' default)."""
+
+    name: str
+    bucket: tuple
+    bucket_variable: str
+    overwrite: tuple
+    custom_domain: tuple
+    custom_domain_variable: str
+
+    def public_links(self, option):
+        """Why every upload can be read by anyone straight from the bucket, or None."""
+        return None
+
+
+class S3(BucketService):
+    def public_links(self, option):
+        acl = option("default_acl", "AWS_DEFAULT_ACL", None)
+        return f"stored {acl}" if acl in {"public-read", "public-read-write"} else None
+
+
+class GoogleCloudStorage(BucketService):
+    def public_links(self, option):
+        acl = option("default_acl", "GS_DEFAULT_ACL", None)
+        if acl in {"publicRead", "publicReadWrite"}:
+            return f"stored {acl}"
+        if not option("querystring_auth", "GS_QUERYSTRING_AUTH", True):
+            return "linked unsigned (querystring_auth off), so the bucket must be public"
+        return None
+
+
+class AzureBlobStorage(BucketService):
+    def public_links(self, option):
+        if option("expiration_secs", "AZURE_URL_EXPIRATION_SECS", None) is None:
+            return "linked unsigned (no expiration_secs), so the container must be public"
+        return None
+
+
+S3_SERVICE = S3(
+    "S3",
+    ("bucket_name", "AWS_STORAGE_BUCKET_NAME", None),
+    "DJANGO_AWS_STORAGE_BUCKET_NAME",
+    ("file_overwrite", "AWS_S3_FILE_OVERWRITE", True),
+    ("custom_domain", "AWS_S3_CUSTOM_DOMAIN", None),
+    "DJANGO_AWS_S3_CUSTOM_DOMAIN",
+)
+# Object storage backends by dotted path: recognised by name, so no cloud SDK is imported.
+BUCKET_BACKENDS = {
+    "storages.backends.s3.S3Storage": S3_SERVICE,
+    "storages.backends.s3boto3.S3Boto3Storage": S3_SERVICE,
+    "storages.backends.gcloud.GoogleCloudStorage": GoogleCloudStorage(
+        "Google Cloud Storage",
+        ("bucket_name", "GS_BUCKET_NAME", None),
+        "DJANGO_GS_BUCKET_NAME",
+        ("file_overwrite", "GS_FILE_OVERWRITE", True),
+        ("custom_endpoint", "GS_CUSTOM_ENDPOINT", None),
+        "DJANGO_GS_CUSTOM_ENDPOINT",
+    ),
+    "storages.backends.azure_storage.AzureStorage": AzureBlobStorage(
+        "Azure Blob Storage",
+        ("azure_container", "AZURE_CONTAINER", None),
+        "DJANGO_AZURE_CONTAINER",
+        # Azure's name for it differs from S3's and Google's.
+        ("overwrite_files", "AZURE_OVERWRITE_FILES", False),
+        ("custom_domain", "AZURE_CUSTOM_DOMAIN", None),
+        "DJANGO_AZURE_CUSTOM_DOMAIN",
+    ),
+}
+
+
 @register(Tags.files)
-def check_s3_media(app_configs, **kwargs):
-    if backend("default") not in S3_BACKENDS:
+def check_bucket_media(app_configs, **kwargs):
+    service = BUCKET_BACKENDS.get(backend("default"))
+    if service is None:
         return []
     options = settings.STORAGES["default"].get("OPTIONS", {})
 
-    def option(name, setting, default=None):
+    def option(name, setting, default):
         return options.get(name, getattr(settings, setting, default))
 
     messages = []
-    if option("file_overwrite", "AWS_S3_FILE_OVERWRITE", True):
+    overwrite = service.overwrite[0]
+    if option(*service.overwrite):
         messages.append(
             Error(
-                "S3 media storage has file_overwrite on: two uploads with the same name would "
-                "replace one another.",
-                hint='Set STORAGES["default"]["OPTIONS"]["file_overwrite"] = False.',
+                f"{service.name} media storage has {overwrite} on: two uploads with the same "
+                "name would replace one another.",
+                hint=f'Set STORAGES["default"]["OPTIONS"]["{overwrite}"] = False.',
                 id="storage.E009",
             )
         )
-    if not option("bucket_name", "AWS_STORAGE_BUCKET_NAME"):
+    if not option(*service.bucket):
         messages.append(
             Error(
-                "S3 media storage has no bucket name.",
-                hint="Set DJANGO_AWS_STORAGE_BUCKET_NAME, read into "
-                'STORAGES["default"]["OPTIONS"]["bucket_name"].',
+                f"{service.name} media storage has no bucket name ({service.bucket[0]}).",
+                hint=f"Set {service.bucket_variable}, read into "
+                f'STORAGES["default"]["OPTIONS"]["{service.bucket[0]}"].',
                 id="storage.E010",
             )
         )
-    acl = option("default_acl", "AWS_DEFAULT_ACL")
-    if acl in {"public-read", "public-read-write"} and not option(
-        "custom_domain", "AWS_S3_CUSTOM_DOMAIN"
-    ):
+    public = service.public_links(option)
+    if public and not option(*service.custom_domain):
         messages.append(
             Warning(
-                f"S3 media objects are stored {acl} with no custom domain: anyone can read "
-                "every upload straight from the bucket, for ever.",
-                hint="Keep objects private (default_acl None) and serve them through signed "
-                "URLs, or through a CDN on its own domain (DJANGO_AWS_S3_CUSTOM_DOMAIN).",
+                f"{service.name} media objects are {public}, with no custom domain: anyone "
+                "can read every upload straight from the bucket, for ever.",
+                hint="Keep objects private and serve them through signed URLs, or through a "
+                f"CDN on its own domain ({service.custom_domain_variable}).",
                 id="storage.W011",
             )
         )

@@ -4,6 +4,7 @@ import os
 import re
 import sys
 import types
+from collections import namedtuple
 from pathlib import Path
 
 import pytest
@@ -252,41 +253,110 @@ def test_removed_storage_settings_are_reported(settings, name):
     only(storage_messages(), "storage.E008", name, "ignore")
 
 
-def s3_media(settings, **options):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": S3, "OPTIONS": {"bucket_name": "uploads", **options}},
-    }
+GCS = "storages.backends.gcloud.GoogleCloudStorage"
+AZURE = "storages.backends.azure_storage.AzureStorage"
+# How each bucket backend names its settings: the bucket, the overwrite switch, the custom
+# domain, and the options that make every object public.
+Bucket = namedtuple("Bucket", "backend bucket overwrite custom_domain public safe")
+BUCKETS = {
+    "s3": Bucket(
+        backend=S3,
+        bucket="bucket_name",
+        overwrite="file_overwrite",
+        custom_domain="custom_domain",
+        public={"default_acl": "public-read"},
+        safe={},
+    ),
+    "gcs": Bucket(
+        backend=GCS,
+        bucket="bucket_name",
+        overwrite="file_overwrite",
+        custom_domain="custom_endpoint",
+        public={"default_acl": "publicRead"},
+        safe={},
+    ),
+    "azure": Bucket(
+        backend=AZURE,
+        bucket="azure_container",
+        overwrite="overwrite_files",
+        custom_domain="custom_domain",
+        public={"expiration_secs": None},
+        safe={"expiration_secs": 3600},
+    ),
+}
 
 
-def test_s3_media_with_file_overwrite_on_is_reported(settings):
-    s3_media(settings, file_overwrite=True)
+@pytest.fixture(params=BUCKETS)
+def bucket(request, settings):
+    """One bucket backend; bucket.use(**options) makes it the media storage, with safe
+    options (a bucket, overwriting off, signed links) unless overridden."""
+    names = BUCKETS[request.param]
 
-    only(storage_messages(), "storage.E009", "file_overwrite")
+    def use(**options):
+        safe = {names.bucket: "uploads", names.overwrite: False, **names.safe}
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {"BACKEND": names.backend, "OPTIONS": {**safe, **options}},
+        }
 
-
-def test_s3_media_overwrites_by_default_so_the_default_is_reported(settings):
-    s3_media(settings)
-
-    only(storage_messages(), "storage.E009", "file_overwrite")
-
-
-def test_s3_media_needs_a_bucket(settings):
-    s3_media(settings, file_overwrite=False, bucket_name="")
-
-    only(storage_messages(), "storage.E010", "bucket")
+    return types.SimpleNamespace(use=use, names=names)
 
 
-def test_public_s3_objects_without_a_custom_domain_are_reported(settings):
-    s3_media(settings, file_overwrite=False, default_acl="public-read")
-
-    only(storage_messages(), "storage.W011", "public-read")
-
-
-def test_public_s3_objects_behind_a_custom_domain_are_accepted(settings):
-    s3_media(settings, file_overwrite=False, default_acl="public-read", custom_domain="cdn.example")
+def test_bucket_media_with_safe_settings_passes(bucket):
+    bucket.use()
 
     assert storage_messages() == []
+
+
+def test_bucket_media_that_overwrites_same_named_uploads_is_reported(bucket):
+    bucket.use(**{bucket.names.overwrite: True})
+
+    only(storage_messages(), "storage.E009", bucket.names.overwrite)
+
+
+def test_s3_and_gcs_overwrite_by_default_so_the_default_is_reported(settings):
+    for backend in (S3, GCS):
+        options = {"bucket_name": "uploads"}
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {"BACKEND": backend, "OPTIONS": options},
+        }
+
+        only(storage_messages(), "storage.E009", "file_overwrite")
+
+
+def test_bucket_media_needs_a_bucket(bucket):
+    bucket.use(**{bucket.names.bucket: ""})
+
+    only(storage_messages(), "storage.E010", "no bucket", bucket.names.bucket)
+
+
+def test_public_bucket_objects_without_a_custom_domain_are_reported(bucket):
+    bucket.use(**bucket.names.public)
+
+    only(storage_messages(), "storage.W011", "anyone")
+
+
+def test_public_bucket_objects_behind_a_custom_domain_are_accepted(bucket):
+    bucket.use(**bucket.names.public, **{bucket.names.custom_domain: "cdn.example"})
+
+    assert storage_messages() == []
+
+
+def test_unsigned_google_links_without_a_custom_endpoint_are_reported(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": GCS,
+            "OPTIONS": {
+                "bucket_name": "uploads",
+                "file_overwrite": False,
+                "querystring_auth": False,
+            },
+        },
+    }
+
+    only(storage_messages(), "storage.W011", "querystring_auth")
 
 
 def test_the_deploy_check_needs_media_root_to_exist(settings, media_root):

@@ -1,0 +1,51 @@
+"""Production media storage: uploads in an Azure Blob Storage container.
+
+Objects are private (the container allows no anonymous reads), and file.url is a link signed
+with a shared access signature (SAS) that expires. With DJANGO_AZURE_CUSTOM_DOMAIN (a CDN in
+front of the container) links are plain URLs on that domain, and the CDN decides who may read.
+The account comes from a connection string, or from its name and key; the key signs links:
+https://django-storages.readthedocs.io/en/latest/backends/azure.html
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import env
+
+
+def account():
+    """The storage account's settings: a connection string, or a name with its key."""
+    connection_string = env.str("DJANGO_AZURE_CONNECTION_STRING", default="")
+    if connection_string:
+        return {"connection_string": connection_string}
+    name = env.str("DJANGO_AZURE_ACCOUNT_NAME", default="")
+    key = env.str("DJANGO_AZURE_ACCOUNT_KEY", default="")
+    if not (name and key):
+        raise ImproperlyConfigured(
+            "Set the DJANGO_AZURE_CONNECTION_STRING environment variable, or both "
+            "DJANGO_AZURE_ACCOUNT_NAME and DJANGO_AZURE_ACCOUNT_KEY"
+        )
+    return {"account_name": name, "account_key": key}
+
+
+CUSTOM_DOMAIN = env.str("DJANGO_AZURE_CUSTOM_DOMAIN", default=None)
+
+MEDIA_STORAGE = {
+    "BACKEND": "storages.backends.azure_storage.AzureStorage",
+    "OPTIONS": {
+        "azure_container": env.str("DJANGO_AZURE_CONTAINER"),
+        **account(),
+        "custom_domain": CUSTOM_DOMAIN,
+        "location": "media",
+        # Azure's name for S3's file_overwrite: two uploads with the same name get distinct
+        # names instead of replacing each other.
+        "overwrite_files": False,
+        # Signed links that expire after an hour; unsigned behind a CDN, which decides itself.
+        "expiration_secs": None if CUSTOM_DOMAIN else 3600,
+        # Fail fast when the service is down or slow: the upload view answers 503 and keeps
+        # the previous avatar, rather than holding a worker for minutes.
+        "timeout": 30,
+        "client_options": {"connection_timeout": 5, "read_timeout": 30, "retry_total": 2},
+        # Bounded memory for large files: blocks of 4 MB, two in flight.
+        "upload_max_conn": 2,
+    },
+}

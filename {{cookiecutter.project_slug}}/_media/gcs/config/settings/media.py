@@ -1,0 +1,35 @@
+"""Production media storage: uploads in a Google Cloud Storage bucket.
+
+Objects are private (no ACL is sent, so the bucket's own access control applies), and
+file.url is a V4-signed link that expires. With DJANGO_GS_CUSTOM_ENDPOINT (a CDN or load
+balancer in front of the bucket) links are plain URLs there, and the CDN decides who may read.
+Credentials come from Google's standard chain (GOOGLE_APPLICATION_CREDENTIALS naming a service
+account key file, or the platform's service account), never from settings. Without a key file,
+as on Cloud Run, links are signed through IAM's signBlob (DJANGO_GS_IAM_SIGN_BLOB):
+https://django-storages.readthedocs.io/en/latest/backends/gcloud.html
+"""
+
+from datetime import timedelta
+
+from .base import env
+
+CUSTOM_ENDPOINT = env.str("DJANGO_GS_CUSTOM_ENDPOINT", default=None)
+
+MEDIA_STORAGE = {
+    "BACKEND": "storages.backends.gcloud.GoogleCloudStorage",
+    "OPTIONS": {
+        "bucket_name": env.str("DJANGO_GS_BUCKET_NAME"),
+        "project_id": env.str("DJANGO_GS_PROJECT_ID", default=None),
+        "custom_endpoint": CUSTOM_ENDPOINT,
+        "location": "media",
+        # Two uploads with the same name get distinct names instead of replacing each other.
+        "file_overwrite": False,
+        "default_acl": None,
+        # Signed links that expire after an hour; unsigned behind a CDN, which decides itself.
+        "querystring_auth": not CUSTOM_ENDPOINT,
+        "expiration": timedelta(hours=1),
+        "iam_sign_blob": env.bool("DJANGO_GS_IAM_SIGN_BLOB", default=False),
+        # Bounded memory for large files: resumable uploads in 8 MB parts.
+        "blob_chunk_size": 8 * 1024 * 1024,
+    },
+}
