@@ -11,8 +11,24 @@ from pathlib import Path
 from .tools import python_tool
 
 TEMPLATE = Path(__file__).resolve().parent.parent
-OPTIONS = ["local", "s3"]
+OPTIONS = ["local", "s3", "gcs", "azure"]
+BUCKET_OPTIONS = ["s3", "gcs", "azure"]  # the options that keep media in object storage
 ADMIN, PASSWORD = "admin", "a-long-admin-password"
+# What production settings need of each bucket option to start: throwaway values, for
+# commands that never reach the bucket (support.object_stores has those that do).
+BUCKET_SETTINGS = {
+    "s3": {
+        "DJANGO_AWS_STORAGE_BUCKET_NAME": "uploads",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    },
+    "gcs": {"DJANGO_GS_BUCKET_NAME": "uploads"},
+    "azure": {
+        "DJANGO_AZURE_CONTAINER": "uploads",
+        "DJANGO_AZURE_ACCOUNT_NAME": "testaccount",
+        "DJANGO_AZURE_ACCOUNT_KEY": "dGVzdGluZy1rZXktbm90LWEtc2VjcmV0",
+    },
+}
 # The hashed style sheet a production page links to: css/site.<12 hex digits>.css.
 HASHED_CSS = re.compile(r"/static/css/site\.[0-9a-f]{12}\.css")
 
@@ -59,8 +75,8 @@ class Project:
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "AWS_", "UV_"))
-            and key not in {"DATABASE_URL", "VIRTUAL_ENV", "PORT"}
+            if not key.startswith(("DJANGO_", "AWS_", "UV_", "GOOGLE_", "AZURE_"))
+            and key not in {"DATABASE_URL", "VIRTUAL_ENV", "PORT", "STORAGE_EMULATOR_HOST"}
         }
         # The project's own tools first, then the test tools (uv among them).
         env["PATH"] = os.pathsep.join(
@@ -85,12 +101,7 @@ class Project:
             # Servers in tests listen on loopback only.
             "WEB_HOST": "127.0.0.1",
         }
-        if self.media_storage == "s3":
-            values.update(
-                DJANGO_AWS_STORAGE_BUCKET_NAME="uploads",
-                AWS_ACCESS_KEY_ID="testing",
-                AWS_SECRET_ACCESS_KEY="testing",
-            )
+        values.update(BUCKET_SETTINGS.get(self.media_storage, {}))
         return self.env(**{**values, **overrides})
 
     def run(self, *command, env=None, timeout=300, check=True):

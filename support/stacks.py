@@ -3,21 +3,20 @@
 - development: manage.py runserver with development settings;
 - production: the web process as deploy/web.service runs it, with production settings,
   behind nginx or Apache over HTTPS (the project's deploy/nginx.conf or deploy/apache.conf),
-  with moto's S3 API server as the endpoint for s3.
+  with the option's object storage emulator (support.object_stores) for s3, gcs and azure.
 
 Each is a context manager: every server it starts is stopped when the block ends.
 """
 
-import json
 import os
 import re
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .object_stores import object_store
 from .processes import free_port, serve
 from .project import PASSWORD
-from .tools import python_tool
 from .webservers import (
     apache_command,
     apache_config,
@@ -26,19 +25,6 @@ from .webservers import (
     nginx_config,
     requests_in_log,
 )
-
-BUCKET = "uploads"
-READ_MEDIA = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": "*",
-            "Action": "s3:GetObject",
-            "Resource": f"arn:aws:s3:::{BUCKET}/media/*",
-        }
-    ],
-}
 
 
 @dataclass
@@ -53,10 +39,12 @@ class Stack:
     web_server_log: Path | None = None
     cdn_url: str | None = None  # with a CDN in front of the media domain
     cdn_log: Path | None = None
-    s3: object = None  # a boto3 client of the S3 endpoint, for s3
-    endpoint: str | None = None
-    moto: object = None
+    store: object = None  # the object storage emulator (object_stores.ObjectStore), if any
     directory: Path = field(default=None)
+
+    @property
+    def endpoint(self):
+        return self.store.endpoint
 
     @property
     def app_url(self):
@@ -71,12 +59,8 @@ class Stack:
 
     def stored_media(self):
         """The names of the files in media storage: on disk, or in the bucket's media/."""
-        if self.s3 is not None:
-            pages = self.s3.get_paginator("list_objects_v2").paginate(
-                Bucket=BUCKET, Prefix="media/"
-            )
-            keys = [item["Key"] for page in pages for item in page.get("Contents", [])]
-            return sorted(key.removeprefix("media/") for key in keys)
+        if self.store is not None:
+            return self.store.names()
         files = [path for path in self.media_root.rglob("*") if path.is_file()]
         return sorted(str(path.relative_to(self.media_root)) for path in files)
 
@@ -110,28 +94,12 @@ def development_stack(project, directory):
         yield Stack(project, env, f"http://127.0.0.1:{port}", media_root, app, directory=directory)
 
 
-@contextmanager
-def moto_server(directory):
-    """moto's S3 API server, with the bucket a deployment would have made beforehand;
-    yields (server, boto3 client, endpoint URL)."""
-    import boto3
-
-    port = free_port()
-    command = [python_tool("moto_server"), "-H", "127.0.0.1", "-p", str(port)]
-    log = Path(directory) / "moto.log"
-    with serve(command, port, cwd=directory, env=dict(os.environ), log=log) as server:
-        endpoint = f"http://127.0.0.1:{port}"
-        client = boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-        client.create_bucket(Bucket=BUCKET)
-        yield server, client, endpoint
-
-
+# The variable that puts a CDN's domain in media links, by option.
+CUSTOM_DOMAIN = {
+    "s3": ("DJANGO_AWS_S3_CUSTOM_DOMAIN", "localhost:{port}"),
+    "gcs": ("DJANGO_GS_CUSTOM_ENDPOINT", "https://localhost:{port}"),
+    "azure": ("DJANGO_AZURE_CUSTOM_DOMAIN", "localhost:{port}"),
+}
 WEB_SERVERS = {"nginx": (nginx_config, nginx_command), "apache": (apache_config, apache_command)}
 
 
@@ -141,26 +109,22 @@ def production_stack(project, directory, web_server="nginx", cdn=False):
     with production settings, behind the project's nginx or Apache site over HTTPS: the
     single-server deployment. With cdn, a caching proxy on its own origin (localhost, so the
     browser treats it as another site) stands in for a CDN in front of the uploads: of the
-    media domain's server block for local media (nginx), of the bucket for s3."""
+    media domain's server block for local media (nginx), of the bucket otherwise."""
     directory = Path(directory)
     media_root = directory / "srv" / "media"
     media_root.mkdir(parents=True)
     (directory / web_server).mkdir()
     app_port, http_port, https_port = free_port(), free_port(), free_port()
     with ExitStack() as running:
-        moto = s3 = endpoint = None
-        storage = {}
-        if project.media_storage == "s3":
-            moto, s3, endpoint = running.enter_context(moto_server(directory))
-            storage = {
-                "DJANGO_AWS_S3_ENDPOINT_URL": endpoint,
-                "DJANGO_AWS_S3_REGION_NAME": "us-east-1",
-            }
+        store, storage = None, {}
+        if project.media_storage != "local":
+            store = running.enter_context(object_store(project.media_storage, directory))
+            storage = dict(store.env)
         cdn_port, media_domain_port = (free_port(), free_port()) if cdn else (None, None)
-        if cdn and project.media_storage == "s3":
-            storage["DJANGO_AWS_S3_CUSTOM_DOMAIN"] = f"localhost:{cdn_port}"
-            # What a CDN's own access to the bucket would be; moto cannot tell the CDN apart.
-            s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(READ_MEDIA))
+        if cdn and store:
+            name, value = CUSTOM_DOMAIN[store.option]
+            storage[name] = value.format(port=cdn_port)
+            store.allow_public_reads()
         elif cdn:
             storage["DJANGO_MEDIA_URL"] = f"https://localhost:{cdn_port}/media/"
         # The web process as deploy/web.service runs it (on loopback), on a free port.
@@ -195,7 +159,7 @@ def production_stack(project, directory, web_server="nginx", cdn=False):
                 host = re.search(r"server_name (media\.\S+);", site).group(1)
                 origin = f"https://127.0.0.1:{media_domain_port}"
             else:  # the bucket is
-                host, origin = None, f"{endpoint}/{BUCKET}/"
+                host, origin = None, store.cdn_origin()
             cdn_main = caching_proxy_config(
                 directory / "cdn", port=cdn_port, origin=origin, origin_host=host
             )
@@ -218,8 +182,6 @@ def production_stack(project, directory, web_server="nginx", cdn=False):
             web_server_log=main.parent / "access.log",
             cdn_url=f"https://localhost:{cdn_port}" if cdn else None,
             cdn_log=cdn_log,
-            s3=s3,
-            endpoint=endpoint,
-            moto=moto,
+            store=store,
             directory=directory,
         )

@@ -32,3 +32,11 @@ def python_tool(name):
     if not path.exists():
         raise MissingTool(f"{name} is not installed: pip install -e . --group test")
     return str(path)
+
+
+def node_tool(name):
+    """The path of a program from this repository's package.json (tests/run: npm ci)."""
+    path = Path(__file__).resolve().parent.parent / "node_modules" / ".bin" / name
+    if not path.exists():
+        raise MissingTool(f"{name} is not installed: npm ci (in the template's directory)")
+    return str(path)

@@ -29,7 +29,8 @@ from support.tools import IN_CI, MissingTool
 
 # The answers each option is baked with. They double as a test of the answers: "Email" is a
 # standard-library name that older versions refused (the project never imports its own
-# name), and the s3 answers hold every character a generated file must escape.
+# name), the s3 answers hold every character a generated file must escape, and "3D Prints"
+# starts with a digit.
 ANSWERS = {
     "local": {"media_storage": "local", "project_name": "Email"},
     "s3": {
@@ -38,6 +39,9 @@ ANSWERS = {
         "description": 'Uploads & "avatars" \\ # {x} — *not* <i>markup</i> ✓',
         "author_name": "Zoë O'Brien \\ {z} 🎨",
     },
+    # A leading digit: the slug becomes site_3d_prints.
+    "gcs": {"media_storage": "gcs", "project_name": "3D Prints"},
+    "azure": {"media_storage": "azure", "project_name": "Blue Gallery", "domain_name": "blue.test"},
 }
 
 

@@ -48,6 +48,14 @@ def test_no_file_keeps_template_syntax(baked_project):
     assert leftovers == []
 
 
+# Each bucket option's backend, django-storages extra, and a variable of its own.
+BUCKET_FILES = {
+    "s3": ("storages.backends.s3.S3Storage", "s3", "DJANGO_AWS_S3_ENDPOINT_URL"),
+    "gcs": ("storages.backends.gcloud.GoogleCloudStorage", "google", "DJANGO_GS_BUCKET_NAME"),
+    "azure": ("storages.backends.azure_storage.AzureStorage", "azure", "DJANGO_AZURE_CONTAINER"),
+}
+
+
 def test_only_the_chosen_media_option_ships(baked_project):
     media_settings = (baked_project.path / "config" / "settings" / "media.py").read_text()
     nginx = (baked_project.path / "deploy" / "nginx.conf").read_text()
@@ -60,11 +68,16 @@ def test_only_the_chosen_media_option_ships(baked_project):
         assert "Alias /media/" in apache
         assert "storages" not in (baked_project.path / "pyproject.toml").read_text()
     else:
-        assert "storages.backends.s3.S3Storage" in media_settings
+        backend, extra, variable = BUCKET_FILES[baked_project.media_storage]
+        assert backend in media_settings
         assert "/media/" not in nginx
         assert "/media/" not in apache
-        assert "django-storages[s3]" in (baked_project.path / "pyproject.toml").read_text()
-        assert "DJANGO_AWS_S3_ENDPOINT_URL" in (baked_project.path / ".env.example").read_text()
+        assert f"django-storages[{extra}]" in (baked_project.path / "pyproject.toml").read_text()
+        env_example = (baked_project.path / ".env.example").read_text()
+        assert variable in env_example
+        # Only the chosen option's variables.
+        others = [v for b, e, v in BUCKET_FILES.values() if v != variable]
+        assert not [v for v in others if v in env_example]
 
 
 def test_each_bake_gets_its_own_development_secret_in_dot_env(bake):

@@ -66,7 +66,8 @@ def test_production_media_storage_matches_the_answer(installed_project, tmp_path
         "import django; django.setup()\n"
         "from django.core.files.storage import storages\n"
         "s = storages['default']\n"
-        "print(type(s).__module__ + '.' + type(s).__name__, getattr(s, 'file_overwrite', None))"
+        "overwrite = getattr(s, 'file_overwrite', getattr(s, 'overwrite_files', None))\n"
+        "print(type(s).__module__ + '.' + type(s).__name__, overwrite)"
     )
     env = installed_project.prod_env(tmp_path)
 
@@ -75,6 +76,8 @@ def test_production_media_storage_matches_the_answer(installed_project, tmp_path
     expected = {
         "local": "django.core.files.storage.filesystem.FileSystemStorage None",
         "s3": "storages.backends.s3.S3Storage False",
+        "gcs": "storages.backends.gcloud.GoogleCloudStorage False",
+        "azure": "storages.backends.azure_storage.AzureStorage False",
     }
     assert result.stdout.strip() == expected[installed_project.media_storage]
 

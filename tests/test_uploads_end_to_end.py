@@ -1,7 +1,8 @@
 """Uploads against the real servers: many users at once, and storage that fails.
 
-Each production stack is the Procfile web process behind nginx over HTTPS; for s3, moto's
-S3 API server is the endpoint. Requests go through nginx like a browser's would.
+Each production stack is the Procfile web process behind nginx over HTTPS; for the bucket
+options, the option's emulator is the endpoint (support.object_stores). Requests go through
+nginx like a browser's would.
 """
 
 import html
@@ -19,7 +20,9 @@ import requests
 from PIL import Image
 
 from support.images import photo_with_gps, pixels, png
-from support.stacks import BUCKET, production_stack
+from support.object_stores import BUCKET
+from support.project import BUCKET_OPTIONS, OPTIONS
+from support.stacks import production_stack
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -76,7 +79,7 @@ def visitor_with_avatar(stack, username, colour):
     return visitor, visitor.avatar_src(), content
 
 
-@pytest.mark.parametrize("option", ["local", "s3"])
+@pytest.mark.parametrize("option", OPTIONS)
 def test_twenty_users_uploading_the_same_name_at_once_keep_twenty_files(production_stack, option):
     stack = production_stack(option)
     usernames = [f"{option}-{n:02}" for n in range(SIMULTANEOUS)]
@@ -170,31 +173,40 @@ def test_when_s3_refuses_the_upload_the_user_gets_a_503(s3_behind_nginx):
             }
         ],
     }
-    s3_behind_nginx.s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(deny_writes))
+    s3 = s3_behind_nginx.store.client
+    s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(deny_writes))
     try:
         assert_refused_and_unchanged(s3_behind_nginx, visitor, old_src, ["AccessDenied", "403"])
     finally:
-        s3_behind_nginx.s3.delete_bucket_policy(Bucket=BUCKET)
+        s3.delete_bucket_policy(Bucket=BUCKET)
 
     assert pixels(visitor.get_media(old_src).content) == pixels(old_content)
 
 
-def test_when_the_s3_endpoint_is_down_the_user_gets_a_503_quickly(installed, tmp_path, capsys):
-    # A stack of its own: this one's S3 endpoint is stopped.
-    with production_stack(installed("s3"), tmp_path) as stack:
-        visitor, old_src, _ = visitor_with_avatar(stack, "down-s3", (7, 7, 7))
-        stack.moto.stop()
+# What each client logs when nothing answers at the endpoint.
+CONNECTION_REFUSED = {
+    "s3": ["EndpointConnectionError"],
+    "gcs": ["ConnectionError", "Connection refused"],
+    "azure": ["ServiceRequestError", "Connection refused"],
+}
+
+
+@pytest.mark.parametrize("option", BUCKET_OPTIONS)
+def test_when_the_bucket_is_down_the_user_gets_a_503_quickly(installed, option, tmp_path, capsys):
+    # A stack of its own: this one's emulator is stopped.
+    with production_stack(installed(option), tmp_path) as stack:
+        visitor, old_src, _ = visitor_with_avatar(stack, f"down-{option}", (7, 7, 7))
+        stack.store.stop()
         started = time.monotonic()
 
-        assert_refused_and_unchanged(stack, visitor, old_src, ["EndpointConnectionError"])
+        assert_refused_and_unchanged(stack, visitor, old_src, CONNECTION_REFUSED[option])
+        took = time.monotonic() - started
 
     with capsys.disabled():
-        print(
-            f"\nupload with the S3 endpoint down answered 503 in {time.monotonic() - started:.1f} s"
-        )
+        print(f"\nupload with the {option} endpoint down answered 503 in {took:.1f} s")
 
 
-@pytest.mark.parametrize("option", ["local", "s3"])
+@pytest.mark.parametrize("option", OPTIONS)
 def test_a_phone_photo_with_gps_is_served_upright_and_without_metadata(production_stack, option):
     stack = production_stack(option)
     stack.create_users([f"gps-{option}"], password=PASSWORD)
@@ -214,7 +226,7 @@ def test_a_phone_photo_with_gps_is_served_upright_and_without_metadata(productio
     assert b"SN-4242-CAMERA" not in served.content
 
 
-@pytest.mark.parametrize("option", ["local", "s3"])
+@pytest.mark.parametrize("option", OPTIONS)
 def test_two_uploads_at_once_by_one_user_leave_exactly_one_file(production_stack, option):
     stack = production_stack(option)
     first, _, _ = visitor_with_avatar(stack, f"twice-{option}", (5, 5, 5))
@@ -256,13 +268,13 @@ def test_the_app_refuses_a_too_large_body_before_it_is_sent(local_behind_nginx):
     assert b"Uploads are limited to 5.0" in answer
 
 
-@pytest.mark.parametrize("option", ["local", "s3"])
+@pytest.mark.parametrize("option", OPTIONS)
 def test_orphaned_media_lists_and_deletes_files_no_row_refers_to(production_stack, option):
     stack = production_stack(option)
     visitor, src, _ = visitor_with_avatar(stack, f"orphans-{option}", (3, 3, 3))
     orphan = "avatars/left-behind-by-an-old-version.webp"
-    if stack.s3 is not None:
-        stack.s3.put_object(Bucket=BUCKET, Key=f"media/{orphan}", Body=png((1, 1, 1)))
+    if stack.store is not None:
+        stack.store.put(orphan, png((1, 1, 1)))
     else:
         (stack.media_root / orphan).write_bytes(png((1, 1, 1)))
     command = ["orphaned_media", "--older-than", "0"]

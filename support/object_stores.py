@@ -1,0 +1,284 @@
+"""Object storage on loopback, one emulator per bucket option, each with the bucket (or
+container) a deployment would have made beforehand:
+
+- s3: moto's S3 API server (PyPI);
+- gcs: gcp-storage-emulator (PyPI), which the Google client uses via STORAGE_EMULATOR_HOST;
+- azure: Azurite (npm), Azure's own emulator, through its well-known development account.
+
+Each is a context manager yielding an ObjectStore: the environment that points a project's
+production settings at it, and a client of the test's own to look inside. Every server is
+stopped when the block ends.
+"""
+
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from .processes import free_port, serve
+from .tools import node_tool, python_tool
+
+BUCKET = "uploads"
+PREFIX = "media/"  # the location the project's settings give every option
+# Azurite's well-known development account: public, documented, valid only for Azurite.
+AZURITE_ACCOUNT = "devstoreaccount1"
+AZURITE_KEY = (
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+)
+
+
+class ObjectStore:
+    """A running emulator. endpoint is the origin browsers load media from; env points a
+    project's production settings at it; the methods read and write under media/."""
+
+    option = None
+    refuses_unsigned_reads = False  # of a private object
+    checks_signatures = False
+
+    def __init__(self, server, endpoint, env):
+        self.server, self.endpoint, self.env = server, endpoint, env
+
+    def names(self):
+        """The stored media names, without the media/ prefix, sorted."""
+        raise NotImplementedError
+
+    def put(self, name, data):
+        raise NotImplementedError
+
+    def get(self, name):
+        raise NotImplementedError
+
+    def object_url(self, key):
+        """The object's URL at the emulator, unsigned."""
+        return f"{self.endpoint}/{BUCKET}/{key}"
+
+    def cdn_origin(self):
+        """The URL a CDN in front of the bucket maps its own root to."""
+        return f"{self.endpoint}/{BUCKET}/"
+
+    def is_private(self, key):
+        """Whether only the account itself may read the object."""
+        raise NotImplementedError
+
+    def allow_public_reads(self):
+        """Let anyone read media/ unsigned: what a CDN's own access to the bucket would be
+        (the emulators cannot tell a CDN apart)."""
+
+    def stop(self):
+        self.server.stop()
+
+
+class S3Store(ObjectStore):
+    option = "s3"
+    # moto refuses an unsigned read of a private object, but does not check signatures.
+    refuses_unsigned_reads = True
+
+    def __init__(self, server, endpoint):
+        import boto3
+
+        super().__init__(
+            server,
+            endpoint,
+            {
+                "DJANGO_AWS_STORAGE_BUCKET_NAME": BUCKET,
+                "DJANGO_AWS_S3_ENDPOINT_URL": endpoint,
+                "DJANGO_AWS_S3_REGION_NAME": "us-east-1",
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+            },
+        )
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        self.client.create_bucket(Bucket=BUCKET)
+
+    def names(self):
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=PREFIX)
+        keys = [item["Key"] for page in pages for item in page.get("Contents", [])]
+        return sorted(key.removeprefix(PREFIX) for key in keys)
+
+    def put(self, name, data):
+        self.client.put_object(Bucket=BUCKET, Key=PREFIX + name, Body=data)
+
+    def get(self, name):
+        return self.client.get_object(Bucket=BUCKET, Key=PREFIX + name)["Body"].read()
+
+    def is_private(self, key):
+        grants = self.client.get_object_acl(Bucket=BUCKET, Key=key)["Grants"]
+        return [grant["Permission"] for grant in grants] == ["FULL_CONTROL"]
+
+    def allow_public_reads(self):
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "Resource": f"arn:aws:s3:::{BUCKET}/{PREFIX}*",
+                }
+            ],
+        }
+        self.client.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
+
+
+class GoogleStore(ObjectStore):
+    option = "gcs"
+    # The emulator serves any object to anyone: it checks neither ACLs nor signatures.
+
+    def __init__(self, server, endpoint, key_file):
+        from google.auth.credentials import AnonymousCredentials
+        from google.cloud import storage
+
+        super().__init__(
+            server,
+            endpoint,
+            {
+                "DJANGO_GS_BUCKET_NAME": BUCKET,
+                "DJANGO_GS_PROJECT_ID": "test-project",
+                "STORAGE_EMULATOR_HOST": endpoint,
+                # A service account key made for this run: it signs links, locally.
+                "GOOGLE_APPLICATION_CREDENTIALS": str(key_file),
+            },
+        )
+        client = storage.Client(
+            project="test-project",
+            credentials=AnonymousCredentials(),
+            client_options={"api_endpoint": endpoint},
+        )
+        self.bucket = client.bucket(BUCKET)
+
+    def names(self):
+        blobs = self.bucket.list_blobs(prefix=PREFIX)
+        return sorted(blob.name.removeprefix(PREFIX) for blob in blobs)
+
+    def put(self, name, data):
+        self.bucket.blob(PREFIX + name).upload_from_string(data)
+
+    def get(self, name):
+        return self.bucket.blob(PREFIX + name).download_as_bytes()
+
+
+class AzureStore(ObjectStore):
+    option = "azure"
+    # Azurite checks every shared access signature.
+    refuses_unsigned_reads = checks_signatures = True
+
+    def __init__(self, server, endpoint):
+        from azure.storage.blob import BlobServiceClient
+
+        account_url = f"{endpoint}/{AZURITE_ACCOUNT}"
+        connection_string = (
+            f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};"
+            f"AccountKey={AZURITE_KEY};BlobEndpoint={account_url};"
+        )
+        super().__init__(
+            server,
+            endpoint,
+            {"DJANGO_AZURE_CONTAINER": BUCKET, "DJANGO_AZURE_CONNECTION_STRING": connection_string},
+        )
+        service = BlobServiceClient.from_connection_string(connection_string)
+        self.container = service.create_container(BUCKET)
+
+    def object_url(self, key):
+        return f"{self.endpoint}/{AZURITE_ACCOUNT}/{BUCKET}/{key}"
+
+    def cdn_origin(self):
+        # Links on a custom domain keep the account and container in their path.
+        return f"{self.endpoint}/"
+
+    def is_private(self, key):
+        # Azure has no per-object access: the container's decides.
+        return self.container.get_container_properties().public_access is None
+
+    def names(self):
+        blobs = self.container.list_blobs(name_starts_with=PREFIX)
+        return sorted(blob.name.removeprefix(PREFIX) for blob in blobs)
+
+    def put(self, name, data):
+        self.container.upload_blob(PREFIX + name, data)
+
+    def get(self, name):
+        return self.container.download_blob(PREFIX + name).readall()
+
+    def allow_public_reads(self):
+        self.container.set_container_access_policy(signed_identifiers={}, public_access="blob")
+
+
+def service_account_key(path):
+    """A service account key file of a made-up account: enough for the Google client to sign
+    links on its own; it is never sent anywhere."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    path.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "test-project",
+                "private_key_id": "test",
+                "private_key": pem,
+                "client_email": "media@test-project.iam.gserviceaccount.com",
+                "client_id": "0",
+                # Never used: with the emulator the client asks for no token.
+                "token_uri": "http://127.0.0.1:9/token",
+            }
+        )
+    )
+    return path
+
+
+@contextmanager
+def object_store(option, directory):
+    """The emulator of one bucket option, started in directory (its log and files)."""
+    directory = Path(directory)
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    env = dict(os.environ)
+    if option == "s3":
+        command = [python_tool("moto_server"), "-H", "127.0.0.1", "-p", str(port)]
+        with serve(command, port, cwd=directory, env=env, log=directory / "moto.log") as server:
+            yield S3Store(server, endpoint)
+    elif option == "gcs":
+        command = [
+            python_tool("gcp-storage-emulator"),
+            "start",
+            "-H",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--default-bucket",
+            BUCKET,
+            "--in-memory",
+        ]
+        log = directory / "gcs-emulator.log"
+        with serve(command, port, cwd=directory, env=env, log=log) as server:
+            key = service_account_key(directory / "service-account.json")
+            yield GoogleStore(server, endpoint, key)
+    elif option == "azure":
+        command = [
+            node_tool("azurite-blob"),
+            "--blobHost",
+            "127.0.0.1",
+            "--blobPort",
+            str(port),
+            "--location",
+            str(directory / "azurite"),
+            "--inMemoryPersistence",
+            "--disableTelemetry",
+            "--skipApiVersionCheck",
+        ]
+        with serve(command, port, cwd=directory, env=env, log=directory / "azurite.log") as server:
+            yield AzureStore(server, endpoint)
+    else:
+        raise ValueError(f"no object store for media option {option!r}")
