@@ -20,3 +20,6 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 DATABASES = {
     "default": database(env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
 }
+
+# Mail is printed where runserver logs, password-reset links included.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

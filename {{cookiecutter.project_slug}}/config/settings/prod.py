@@ -34,3 +34,15 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+# Email: one URL names the server and how to reach it, e.g. smtp+tls://USER:PASSWORD@HOST:587
+# (the forms: https://django-environ.readthedocs.io/en/latest/types.html).
+# Without it, Django's own default: the SMTP server on this machine (localhost:25). A send that
+# fails is logged at ERROR; mail is never written to the logs, as reset links would be.
+globals().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+DEFAULT_FROM_EMAIL = env.str(
+    "DJANGO_DEFAULT_FROM_EMAIL",
+    default="noreply@{{ cookiecutter.domain_name }}",
+)
+# Errors Django mails to ADMINS come from the same address.
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
