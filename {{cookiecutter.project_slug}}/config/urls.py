@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from config.middleware import too_large
+from config.views import favicon
 from users.views import profile, remove_avatar
 
 urlpatterns = [
@@ -14,7 +15,15 @@ urlpatterns = [
     path("profile/avatar/remove/", remove_avatar, name="remove_avatar"),
     path("admin/", admin.site.urls),
     path("errors/413/", too_large, name="too_large"),
+    path("favicon.ico", favicon),
 ]
+
+# Rendered without the request: see config/views.py. 400, 403 and 404 use Django's own views
+# with the templates of the same names.
+handler500 = "config.views.server_error"
+
+admin.site.site_header = admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = "Administration"
 
 if settings.DEBUG:
     # Development only: Django serves uploads itself. In production the web server or the

@@ -1,5 +1,6 @@
 import logging
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -25,7 +26,7 @@ def profile(request):
     if not form.cleaned_data["avatar"] or "avatar" not in form.changed_data:
         return redirect("profile")
     # The model stores the new image, then the row; the old file goes once that is committed.
-    return save_or_503(request, account, "Storing the avatar of user %s failed")
+    return save_or_503(request, account, "Storing", "Your new avatar is saved.")
 
 
 @login_required
@@ -34,14 +35,27 @@ def remove_avatar(request):
     account = User.objects.get(pk=request.user.pk)
     if account.avatar:
         account.avatar = None
-        return save_or_503(request, account, "Removing the avatar of user %s failed")
+        return save_or_503(request, account, "Removing", "Your avatar is removed.")
     return redirect("profile")
 
 
-def save_or_503(request, account, failure):
+def save_or_503(request, account, action, success):
+    """Save the account's avatar change and say so on the profile page, or show the 503 page."""
     try:
         account.save(update_fields=["avatar"])
-    except Exception:  # each backend has its own errors: OSError on disk, botocore's for S3
-        logger.exception(failure + "; nothing was changed", account.pk)
-        return render(request, "users/upload_failed.html", status=503)
+    except Exception as error:  # each backend has its own: OSError on disk, botocore's for S3
+        return avatar_not_saved(request, account, action, error)
+    messages.success(request, success)
     return redirect("profile")
+
+
+def avatar_not_saved(request, account, action, error):
+    """The page for an avatar change that could not be stored, with the cause logged. The
+    model has removed any new file, and the transaction is rolled back: nothing changed."""
+    logger.error(
+        "%s the avatar of user %s failed; nothing was changed",
+        action,
+        account.pk,
+        exc_info=error,
+    )
+    return render(request, "users/upload_failed.html", status=503)

@@ -26,6 +26,11 @@ def database(url):
     return config
 
 
+# The site's name: page titles, the header, the admin and emails show it.
+{#- A Python string: JSON's escapes are Python's; a double quote becomes \u0022, so that ruff
+    format keeps the double quotes it prefers whatever the name holds. #}
+SITE_NAME = "{{ (cookiecutter.project_name|toml_string)[1:-1]|replace('"', 'u0022') }}"
+
 DEBUG = False
 
 INSTALLED_APPS = [
@@ -68,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.site",
             ],
         },
     },
@@ -116,10 +122,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# One path for every log line: each logger propagates to the root's single console handler.
+# Django's own "django" logger has a console handler of its own (under DEBUG) and propagates
+# too, which printed each of its lines twice; it is given none here. "django.server" keeps its
+# own handler and does not propagate:
+# https://docs.djangoproject.com/en/5.2/ref/logging/#default-logging-configuration
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{levelname} {name}: {message}", "style": "{"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
