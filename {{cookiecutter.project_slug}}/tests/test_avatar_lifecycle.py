@@ -220,6 +220,23 @@ def test_a_media_directory_that_cannot_be_written_gives_a_503_and_changes_nothin
     assert User.objects.get(pk=member.pk).avatar.name == old
 
 
+def test_an_admin_upload_that_cannot_be_stored_gives_the_same_503_page(
+    client, member, media_root, settings, committed, caplog
+):
+    old = give_avatar(member, committed)
+    blocked = Path(media_root) / "blocked"
+    blocked.write_text("not a directory")
+    settings.MEDIA_ROOT = blocked / "media"
+
+    with caplog.at_level(logging.ERROR, logger="users.views"):
+        response = admin_change(client, member, {"avatar": upload(photo())})
+
+    assert response.status_code == 503
+    assert "could not be saved" in response.content.decode()
+    assert "NotADirectoryError" in caplog.text
+    assert User.objects.get(pk=member.pk).avatar.name == old
+
+
 def test_two_users_uploading_the_same_name_keep_two_files(client, media_root):
     names = set()
     for username in ("ada", "grace"):
