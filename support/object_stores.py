@@ -272,8 +272,6 @@ def object_store(option, directory):
             "127.0.0.1",
             "--blobPort",
             str(port),
-            "--location",
-            str(directory / "azurite"),
             "--inMemoryPersistence",
             "--disableTelemetry",
             "--skipApiVersionCheck",

@@ -8,22 +8,11 @@ and deletes through the storage API.
 
 from datetime import timedelta
 
-from django.apps import apps
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
-from django.db import models
 from django.utils import timezone
 
-
-def referenced_names():
-    """Every file name a FileField (or ImageField) row holds."""
-    names = set()
-    for model in apps.get_models():
-        for field in model._meta.concrete_fields:
-            if isinstance(field, models.FileField):
-                rows = model._base_manager.exclude(**{field.name: ""})
-                names.update(rows.values_list(field.name, flat=True).iterator())
-    return names
+from storage_checks.references import referenced_names
 
 
 def stored_names(storage, directory=""):
