@@ -117,8 +117,11 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Uploads on the local disk, static files uncompressed; prod.py picks the production backends.
+# "disk" is MEDIA_ROOT whatever the default is: manage.py copy_media moves uploads between it
+# and a bucket (docs/media-storage.md).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "disk": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

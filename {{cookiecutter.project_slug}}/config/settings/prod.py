@@ -5,7 +5,7 @@ with ImproperlyConfigured naming it.
 """
 
 from .base import *  # noqa: F403
-from .base import database, env
+from .base import STORAGES, database, env
 from .media import MEDIA_STORAGE
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -18,6 +18,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 STORAGES = {
+    **STORAGES,
     "default": MEDIA_STORAGE,
     # Hashed names (cacheable forever) with Brotli and gzip variants, served by WhiteNoise.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
