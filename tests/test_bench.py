@@ -29,7 +29,8 @@ def test_the_benchmark_runs_and_prints_its_tables():
         r"^\| JPEG 4096×4096, baseline \| [\d,]+ \| \d+ \| [\d.]+ \|", result.stdout, re.M
     )
     assert re.search(r"^\| WebP quality 82 \(stored\) \| [\d.]+ \| [\d.]+ \|$", result.stdout, re.M)
-    for figure in ("request body", "local disk", "S3 (moto on loopback)", "Bake, median of 5"):
+    figures = ("request body", "local disk", "S3 (moto", "Google Cloud Storage (", "Azure Blob")
+    for figure in (*figures, "Bake, median of 5"):
         assert re.search(
             rf"^\| [^|]*{re.escape(figure)}[^|]* \| \d+ (MB|ms) \|$", result.stdout, re.M
         )
