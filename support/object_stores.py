@@ -2,7 +2,10 @@
 container) a deployment would have made beforehand:
 
 - s3: moto's S3 API server (PyPI);
-- gcs: gcp-storage-emulator (PyPI), which the Google client uses via STORAGE_EMULATOR_HOST;
+- gcs: gcp-storage-emulator (PyPI), which the Google client reaches via API_ENDPOINT_OVERRIDE
+  (STORAGE_EMULATOR_HOST would make it anonymous, and unable to sign links), with a service
+  account key made for the run and a stand-in for Google's token endpoint, which has no
+  emulator;
 - azure: Azurite (npm), Azure's own emulator, through its well-known development account.
 
 Each is a context manager yielding an ObjectStore: the environment that points a project's
@@ -12,7 +15,9 @@ stopped when the block ends.
 
 import json
 import os
+import threading
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .processes import free_port, serve
@@ -140,7 +145,9 @@ class GoogleStore(ObjectStore):
             {
                 "DJANGO_GS_BUCKET_NAME": BUCKET,
                 "DJANGO_GS_PROJECT_ID": "test-project",
-                "STORAGE_EMULATOR_HOST": endpoint,
+                # The client's own switch of endpoint (STORAGE_EMULATOR_HOST would also drop
+                # the credentials, and with them the signing of links).
+                "API_ENDPOINT_OVERRIDE": endpoint,
                 # A service account key made for this run: it signs links, locally.
                 "GOOGLE_APPLICATION_CREDENTIALS": str(key_file),
             },
@@ -209,9 +216,39 @@ class AzureStore(ObjectStore):
         self.container.set_container_access_policy(signed_identifiers={}, public_access="blob")
 
 
-def service_account_key(path):
-    """A service account key file of a made-up account: enough for the Google client to sign
-    links on its own; it is never sent anywhere."""
+class TokenHandler(BaseHTTPRequestHandler):
+    """Google's OAuth token endpoint, as far as a service account needs it: any request for a
+    token gets one. The emulator accepts any token."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = json.dumps({"access_token": "t", "expires_in": 3600, "token_type": "Bearer"})
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def token_endpoint():
+    """A stand-in for Google's token endpoint on loopback; yields its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), TokenHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/token"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def service_account_key(path, token_uri):
+    """A service account key file of a made-up account: the Google client signs links with
+    it, locally, and asks token_uri for its tokens."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -230,8 +267,7 @@ def service_account_key(path):
                 "private_key": pem,
                 "client_email": "media@test-project.iam.gserviceaccount.com",
                 "client_id": "0",
-                # Never used: with the emulator the client asks for no token.
-                "token_uri": "http://127.0.0.1:9/token",
+                "token_uri": token_uri,
             }
         )
     )
@@ -262,8 +298,11 @@ def object_store(option, directory):
             "--in-memory",
         ]
         log = directory / "gcs-emulator.log"
-        with serve(command, port, cwd=directory, env=env, log=log) as server:
-            key = service_account_key(directory / "service-account.json")
+        with (
+            serve(command, port, cwd=directory, env=env, log=log) as server,
+            token_endpoint() as token_uri,
+        ):
+            key = service_account_key(directory / "service-account.json", token_uri)
             yield GoogleStore(server, endpoint, key)
     elif option == "azure":
         command = [

@@ -52,7 +52,7 @@ def test_no_file_keeps_template_syntax(baked_project):
 BUCKET_FILES = {
     "s3": ("storages.backends.s3.S3Storage", "s3", "DJANGO_AWS_S3_ENDPOINT_URL"),
     "gcs": ("storages.backends.gcloud.GoogleCloudStorage", "google", "DJANGO_GS_BUCKET_NAME"),
-    "azure": ("storages.backends.azure_storage.AzureStorage", "azure", "DJANGO_AZURE_CONTAINER"),
+    "azure": ("config.storage.MediaStorage", "azure", "DJANGO_AZURE_CONTAINER"),
 }
 
 

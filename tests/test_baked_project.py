@@ -77,7 +77,7 @@ def test_production_media_storage_matches_the_answer(installed_project, tmp_path
         "local": "django.core.files.storage.filesystem.FileSystemStorage None",
         "s3": "storages.backends.s3.S3Storage False",
         "gcs": "storages.backends.gcloud.GoogleCloudStorage False",
-        "azure": "storages.backends.azure_storage.AzureStorage False",
+        "azure": "config.storage.MediaStorage False",
     }
     assert result.stdout.strip() == expected[installed_project.media_storage]
 

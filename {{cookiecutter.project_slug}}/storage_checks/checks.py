@@ -30,10 +30,24 @@ def backend(alias):
     return settings.STORAGES.get(alias, {}).get("BACKEND", "")
 
 
+def bucket_service(name):
+    """The bucket service of a storage backend path, or None. Known backends are recognised by
+    name; any other path but Django's own is imported, to find a known backend among its
+    classes (a project's subclass: configured, so loaded anyway)."""
+    if name in BUCKET_BACKENDS or not name or name.startswith("django."):
+        return BUCKET_BACKENDS.get(name)
+    try:
+        classes = import_string(name).__mro__
+    except ImportError:
+        return None
+    paths = (f"{cls.__module__}.{cls.__qualname__}" for cls in classes)
+    return next((BUCKET_BACKENDS[path] for path in paths if path in BUCKET_BACKENDS), None)
+
+
 def media_on_local_disk():
-    """Whether uploads go to MEDIA_ROOT; bucket backends are recognised by name, not imported."""
+    """Whether uploads go to MEDIA_ROOT."""
     name = backend("default")
-    if name in BUCKET_BACKENDS:
+    if bucket_service(name):
         return False
     try:
         return issubclass(import_string(name), FileSystemStorage)
@@ -342,7 +356,7 @@ BUCKET_BACKENDS = {
 
 @register(Tags.files)
 def check_bucket_media(app_configs, **kwargs):
-    service = BUCKET_BACKENDS.get(backend("default"))
+    service = bucket_service(backend("default"))
     if service is None:
         return []
     options = settings.STORAGES["default"].get("OPTIONS", {})

@@ -343,6 +343,21 @@ def test_public_bucket_objects_behind_a_custom_domain_are_accepted(bucket):
     assert storage_messages() == []
 
 
+def test_a_subclass_of_a_bucket_backend_is_checked_as_that_backend(settings, monkeypatch):
+    # Classes named as django-storages' are enough: the checks go by name.
+    module = types.ModuleType("project_storage")
+    azure = type("AzureStorage", (), {"__module__": "storages.backends.azure_storage"})
+    module.MediaStorage = type("MediaStorage", (azure,), {"__module__": module.__name__})
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    options = {"azure_container": "uploads", "overwrite_files": True, "expiration_secs": 3600}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "project_storage.MediaStorage", "OPTIONS": options},
+    }
+
+    only(storage_messages(), "storage.E009", "overwrite_files")
+
+
 def test_unsigned_google_links_without_a_custom_endpoint_are_reported(settings):
     settings.STORAGES = {
         **settings.STORAGES,

@@ -17,7 +17,7 @@ def test_production_stores_uploads_privately_in_the_container(run_django):
 
     assert result.returncode == 0, result.stderr
     described, url = result.stdout.splitlines()
-    assert described.split() == ["AzureStorage", "uploads", "media", "False", "3600"]
+    assert described.split() == ["MediaStorage", "uploads", "media", "False", "3600"]
     assert url.startswith(
         "https://testaccount.blob.core.windows.net/uploads/media/avatars/ada.png?"
     )
@@ -81,3 +81,26 @@ def test_development_keeps_uploads_on_disk_and_never_imports_the_azure_sdk(run_d
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["FileSystemStorage", "False"]
+
+
+def test_an_unreachable_account_gives_up_after_two_quick_retries(run_django):
+    """Nothing listens on 127.0.0.1:9. The connection string's client gets the settings'
+    retry policy too (Azure's default retries for about a minute)."""
+    env = {k: v for k, v in PROD_ENV.items() if k not in ACCOUNT}
+    env["DJANGO_AZURE_CONNECTION_STRING"] = (
+        "DefaultEndpointsProtocol=http;AccountName=testaccount;"
+        "AccountKey=dGVzdGluZy1rZXktbm90LWEtc2VjcmV0;BlobEndpoint=http://127.0.0.1:9/testaccount;"
+    )
+    code = (
+        "from django.core.files.storage import storages\n"
+        "try:\n"
+        "    storages['default'].exists('avatars/ada.webp')\n"
+        "except Exception as error:\n"
+        "    print(type(error).__name__)\n"
+        "print(storages['default'].service_client._config.retry_policy.total_retries)\n"
+    )
+
+    result = run_django(code, "config.settings.prod", env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["ServiceRequestError", "2"]

@@ -79,3 +79,23 @@ def test_development_keeps_uploads_on_disk_and_never_imports_the_google_sdk(run_
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["FileSystemStorage", "False"]
+
+
+def test_an_unreachable_bucket_gives_up_within_the_bounded_retry(run_django):
+    """Nothing listens on 127.0.0.1:9. The Google client retries for up to 120 s by default;
+    production settings bound that to 10 s."""
+    env = {**PROD_ENV, "STORAGE_EMULATOR_HOST": "http://127.0.0.1:9"}
+    code = (
+        "from django.core.files.storage import storages\n"
+        "from google.cloud.storage.retry import DEFAULT_RETRY\n"
+        "try:\n"
+        "    storages['default'].exists('avatars/ada.webp')\n"
+        "except Exception as error:\n"
+        "    print(type(error).__name__)\n"
+        "print(DEFAULT_RETRY.timeout)\n"
+    )
+
+    result = run_django(code, "config.settings.prod", env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["RetryError", "10.0"]

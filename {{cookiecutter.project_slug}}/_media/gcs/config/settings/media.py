@@ -11,7 +11,16 @@ https://django-storages.readthedocs.io/en/latest/backends/gcloud.html
 
 from datetime import timedelta
 
+from google.cloud.storage.retry import DEFAULT_RETRY
+
 from .base import env
+
+# Fail fast when the service is down: the upload view answers 503 and keeps the previous
+# avatar, rather than holding a worker for minutes. django-storages retries every call with
+# the Google client's DEFAULT_RETRY, for up to 120 s, and has no setting to shorten it; this
+# bounds that shared policy for the whole process (an outage now answers in about 5 s).
+# https://cloud.google.com/storage/docs/retry-strategy#python
+DEFAULT_RETRY._timeout = DEFAULT_RETRY._deadline = 10.0
 
 CUSTOM_ENDPOINT = env.str("DJANGO_GS_CUSTOM_ENDPOINT", default=None)
 
@@ -29,7 +38,9 @@ MEDIA_STORAGE = {
         "querystring_auth": not CUSTOM_ENDPOINT,
         "expiration": timedelta(hours=1),
         "iam_sign_blob": env.bool("DJANGO_GS_IAM_SIGN_BLOB", default=False),
-        # Bounded memory for large files: resumable uploads in 8 MB parts.
+        # Bounded memory for large files: resumable uploads in 8 MB parts, and reads spilled
+        # to a temporary file beyond 10 MB (the default keeps a whole file in memory).
         "blob_chunk_size": 8 * 1024 * 1024,
+        "max_memory_size": 10 * 1024 * 1024,
     },
 }
