@@ -72,10 +72,17 @@ def nginx_config(
     app_port,
     media_parent=None,
     media_domain_port=None,
+    host_name=None,
 ):
     """The project's deploy/nginx.conf on loopback ports, inside a minimal main config whose
     files all live in directory; returns the main config's path. With media_domain_port, the
-    media domain's server block is enabled there."""
+    media domain's server block is enabled there.
+
+    The site's server_name becomes 127.0.0.1 (and host_name, if given). A client that connects
+    to an IP address names no server in TLS (SNI), so the shipped default server would refuse
+    its handshake: without host_name the default server gets the test certificate instead, and
+    still drops every request for another Host. With host_name it is as shipped, and only a
+    client that names host_name in TLS gets through."""
     directory = Path(directory)
     cert, key = self_signed_certificate(directory)
     site = (project.path / "deploy" / "nginx.conf").read_text()
@@ -87,12 +94,28 @@ def nginx_config(
             media_domain, port=media_domain_port, cert=cert, key=key, media_parent=media_parent
         )
     site = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", site)  # loopback only
+    site = replace_once(
+        site, "listen 80 default_server;", f"listen 127.0.0.1:{http_port} default_server;"
+    )
+    site = replace_once(
+        site, "listen 443 ssl default_server;", f"listen 127.0.0.1:{https_port} ssl default_server;"
+    )
     site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{http_port};")
-    site = replace_once(site, "listen 443 ", f"listen 127.0.0.1:{https_port} ")
+    site = replace_once(site, "listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;")
+    names = " ".join(["127.0.0.1", *([host_name] if host_name else [])])
+    site, count = re.subn(r"server_name \S+;", f"server_name {names};", site)
+    if count != 2:
+        raise AssertionError(f"expected the site's two server_name lines, found {count}")
     site = replace_once(site, r"ssl_certificate \S+;", f"ssl_certificate {cert};", regex=True)
     site = replace_once(
         site, r"ssl_certificate_key \S+;", f"ssl_certificate_key {key};", regex=True
     )
+    if host_name is None:
+        site = replace_once(
+            site,
+            "ssl_reject_handshake on;",
+            f"ssl_certificate {cert};\n    ssl_certificate_key {key};",
+        )
     site = replace_once(site, "127.0.0.1:8000;", f"127.0.0.1:{app_port};")
     if media_parent is not None:
         site = replace_once(site, r"root /srv/\S+;", f"root {media_parent};", regex=True)
@@ -151,12 +174,15 @@ def apache_config(project, directory, *, http_port, https_port, app_port, media_
     directory = Path(directory)
     cert, key = self_signed_certificate(directory)
     site = (project.path / "deploy" / "apache.conf").read_text()
-    site = replace_once(site, "<VirtualHost *:80>", f"<VirtualHost 127.0.0.1:{http_port}>")
+    # Port 80 has two virtual hosts: the default that refuses other hosts, and the site's.
+    site = replace_all(site, r"<VirtualHost \*:80>", f"<VirtualHost 127.0.0.1:{http_port}>", 2)
     site = replace_once(site, "<VirtualHost *:443>", f"<VirtualHost 127.0.0.1:{https_port}>")
     site = replace_once(site, r"SSLCertificateFile \S+", f"SSLCertificateFile {cert}", regex=True)
     site = replace_once(
         site, r"SSLCertificateKeyFile \S+", f"SSLCertificateKeyFile {key}", regex=True
     )
+    site = replace_all(site, r"ServerName (?!unknown-host\.invalid)\S+", "ServerName 127.0.0.1", 2)
+    site = replace_once(site, r"-in \{ [^}]+ \}", "-in { '127.0.0.1' }", regex=True)
     site = site.replace("http://127.0.0.1:8000/", f"http://127.0.0.1:{app_port}/")
     if media_parent is not None:
         site = re.sub(r"/srv/[^/\s]+/media/", f"{media_parent}/media/", site)
@@ -181,6 +207,14 @@ def apache_config(project, directory, *, http_port, https_port, app_port, media_
         f"Include {directory / 'site.conf'}\n"
     )
     return main
+
+
+def replace_all(text, pattern, new, count):
+    """Replace a regular expression that must match exactly count times."""
+    result, found = re.subn(pattern, new.replace("\\", "\\\\"), text)
+    if found != count:
+        raise AssertionError(f"expected {count} of {pattern!r}, found {found}")
+    return result
 
 
 def apache_command(main_config):
