@@ -3,6 +3,7 @@
 LOG_AS_DJANGO_AND_THE_APP = """
 import logging
 logging.getLogger("django.request").warning("Not Found: /nowhere/")
+logging.getLogger("django.server").info('"GET / HTTP/1.1" 200 901')
 logging.getLogger("users.views").error("Storing the avatar of user 1 failed")
 """
 
@@ -13,5 +14,6 @@ def test_development_prints_each_log_line_once(run_django):
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         "WARNING django.request: Not Found: /nowhere/",
+        'INFO django.server: "GET / HTTP/1.1" 200 901',
         "ERROR users.views: Storing the avatar of user 1 failed",
     ]

@@ -46,7 +46,7 @@ def test_every_page_title_and_header_carry_the_site_name(client):
     page = client.get("/").content.decode()
 
     assert f"<title>Home · {escape(settings.SITE_NAME)}</title>" in page
-    assert f"{escape(settings.SITE_NAME)}\n      </a>" in page
+    assert f'<a class="brand" href="/">{escape(settings.SITE_NAME)}</a>' in page
 
 
 def test_the_admin_carries_the_site_name(admin_client):

@@ -125,10 +125,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# One path for every log line: each logger propagates to the root's single console handler.
-# Django's own "django" logger has a console handler of its own (under DEBUG) and propagates
-# too, which printed each of its lines twice; it is given none here. "django.server" keeps its
-# own handler and does not propagate:
+# One path for every log line: each logger propagates to the root's one console handler.
+# Django's own "django" logger has a console handler too (under DEBUG) and also propagates,
+# which printed its lines twice. Configuring it here removes that handler, and resets its
+# children (django.request, django.server) to propagate alike:
 # https://docs.djangoproject.com/en/5.2/ref/logging/#default-logging-configuration
 LOGGING = {
     "version": 1,
