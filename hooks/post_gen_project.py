@@ -1,4 +1,5 @@
-"""Finish the baked project: keep the files of the chosen media storage, write .env.
+"""Finish the baked project: keep the files of the chosen media storage, write .env, and
+start a git repository.
 
 Files that differ by storage option live whole under _media/<option>/, laid out like
 the project itself; the chosen option's files move into place and the rest go.
@@ -7,6 +8,7 @@ the project itself; the chosen option's files move into place and the rest go.
 import json
 import secrets
 import shutil
+import subprocess
 from pathlib import Path
 
 
@@ -30,11 +32,20 @@ def write_dev_env(project):
     )
 
 
+def start_git_repository(project):
+    """An empty repository, so `pre-commit install` works at once. Nothing is committed: the
+    first commit, with the uv.lock that `uv sync` writes, is the developer's, under their name."""
+    git = shutil.which("git")
+    if git:
+        subprocess.run([git, "init", "--quiet", "--initial-branch=main"], cwd=project, check=False)
+
+
 def main(rendered=r"""{{ cookiecutter | jsonify }}""", project=None):
     answers = json.loads(rendered)
     project = Path.cwd() if project is None else project
     install_media_option(project, answers["media_storage"])
     write_dev_env(project)
+    start_git_repository(project)
 
 
 if __name__ == "__main__":

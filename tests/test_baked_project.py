@@ -2,14 +2,17 @@
 and its servers. The expensive steps run once per option, in the project's own CI workflow
 (the workflow_run fixture), and each test here reads the step it is about."""
 
+import os
 import re
 import sys
+from pathlib import Path
 
 import pytest
 
 from support.http import fetch
 from support.processes import free_port, serve
 from support.project import ADMIN, HASHED_CSS, PASSWORD
+from support.tools import DEBIAN_PATH
 from support.webservers import apache_command, apache_config, nginx_command, nginx_config
 
 pytestmark = pytest.mark.slow
@@ -203,13 +206,29 @@ def test_apache_accepts_the_shipped_config(baked_project, tmp_path):
     assert "Syntax OK" in result.stderr
 
 
-def test_plain_pip_installs_the_project_and_its_dev_group(installed, tmp_path):
-    project, venv = installed("local"), tmp_path / "venv"
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "--quiet"]
-    project.run(sys.executable, "-m", "venv", str(venv))
-    project.run(*pip, "install", "--upgrade", "pip")
-    project.run(*pip, "install", "-e", ".", "--group", "dev")
+def readme_block(project, heading_words):
+    """The shell lines of the README's code block that follows the line with heading_words."""
+    readme = (project.path / "README.md").read_text(encoding="utf-8")
+    after = readme[readme.index(heading_words) :]
+    return after.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
 
-    result = project.run(str(venv / "bin" / "pytest"), "-q")
 
-    assert re.search(r"\b\d+ passed\b", result.stdout)
+@pytest.mark.parametrize("path", ["uv", "pip"])
+def test_the_readme_run_commands_work_as_written(bake, path):
+    """Each line of the README's block for uv or pip, in a fresh bake, as a newcomer pastes
+    them (the development server started is the one thing left out); then make's lint target,
+    and for pip, which runs make with RUN=, its test target (uv's runs in the CI workflow)."""
+    project = bake()
+    heading = "With [uv]" if path == "uv" else "With pip"
+    lines = [line for line in readme_block(project, heading) if "runserver" not in line]
+    make = ["make lint"] if path == "uv" else ["make test RUN=", "make lint RUN="]
+    script = "\n".join([*lines, *make])
+    env = project.env(PATH=f"{Path(sys.executable).parent}:{DEBIAN_PATH}")
+
+    result = project.run("bash", "-e", "-c", script, env=env, timeout=900)
+
+    if path == "pip":
+        assert re.search(r"\b\d+ passed\b", result.stdout)
+    assert "Superuser created successfully." in result.stdout
+    assert "All checks passed!" in result.stdout
+    assert ("uv.lock" in os.listdir(project.path)) == (path == "uv")

@@ -2,7 +2,7 @@
 
 They run with every manage.py command (check, runserver, migrate...), and the last one with
 check --deploy. They read settings only: no network, no directory walks, no cloud SDK import.
-The README's "System checks" table lists them. https://docs.djangoproject.com/en/5.2/topics/checks/
+docs/checks.md lists them. https://docs.djangoproject.com/en/5.2/topics/checks/
 """
 
 import os

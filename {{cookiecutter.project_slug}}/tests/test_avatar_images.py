@@ -1,5 +1,5 @@
 """What is stored for an avatar: a new image, upright, small and free of metadata; and what is
-refused, with the reason, changing nothing. The README's table of inputs is this file's."""
+refused, with the reason, changing nothing. The table of inputs in docs/uploads.md is this file's."""
 
 import re
 from pathlib import Path
@@ -26,7 +26,7 @@ from users.models import User
 
 pytestmark = pytest.mark.django_db
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+UPLOADS_DOC = Path(__file__).resolve().parent.parent / "docs" / "uploads.md"
 STORED_NAME = re.compile(r"avatars/[0-9a-f]{32}\.webp")
 
 
@@ -50,7 +50,7 @@ def big_photo():
     return encoded(picture((2000, 1000)), "JPEG", quality=90)
 
 
-# (what is uploaded, the bytes, what the README says is stored)
+# (what is uploaded, the bytes, what docs/uploads.md says is stored)
 ACCEPTED = {
     "a JPEG photo with GPS position and camera serial number in EXIF": (
         photo(),
@@ -248,8 +248,8 @@ def test_a_refused_upload_says_why_and_changes_nothing(
     assert stored_files(media_root) == before
 
 
-def test_the_readme_lists_exactly_the_inputs_tested_here():
-    rows = re.findall(r"^\| (.+?) \| (.+?) \|$", README.read_text(encoding="utf-8"), re.M)
+def test_the_uploads_page_lists_exactly_the_inputs_tested_here():
+    rows = re.findall(r"^\| (.+?) \| (.+?) \|$", UPLOADS_DOC.read_text(encoding="utf-8"), re.M)
     table = {left: right for left, right in rows}
     outcomes = {case: outcome for case, (_, outcome) in ACCEPTED.items()}
     outcomes |= {case: f'"{message}"' for case, (_, message) in REFUSED.items()}
