@@ -179,3 +179,14 @@ def test_every_answer_placed_in_a_file_is_escaped_for_that_files_syntax(bake):
             tomllib.loads(path.read_text(encoding="utf-8"))
         elif path.suffix == ".json":
             json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_the_readme_fits_on_a_screen_and_every_page_it_links_exists(baked_project):
+    readme = (baked_project.path / "README.md").read_text(encoding="utf-8")
+    pages = [baked_project.path / "README.md", *(baked_project.path / "docs").glob("*.md")]
+
+    assert len(readme.splitlines()) < 100
+    assert [line for line in readme.splitlines() if len(line) > 100] == []
+    for page in pages:
+        for link in re.findall(r"\]\(([\w./-]+\.md)", page.read_text(encoding="utf-8")):
+            assert (page.parent / link).is_file(), f"{page.name} links to {link}"
