@@ -6,7 +6,8 @@ container) a deployment would have made beforehand:
   (STORAGE_EMULATOR_HOST would make it anonymous, and unable to sign links), with a service
   account key made for the run and a stand-in for Google's token endpoint, which has no
   emulator;
-- azure: Azurite (npm), Azure's own emulator, through its well-known development account.
+- azure: Azurite (npm), Azure's own emulator, over HTTPS with a certificate made for the run,
+  through its well-known development account.
 
 Each is a context manager yielding an ObjectStore: the environment that points a project's
 production settings at it, and a client of the test's own to look inside. Every server is
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from .processes import free_port, serve
 from .tools import node_tool, python_tool
+from .webservers import self_signed_certificate
 
 BUCKET = "uploads"
 PREFIX = "media/"  # the location the project's settings give every option
@@ -39,6 +41,7 @@ class ObjectStore:
     option = None
     refuses_unsigned_reads = False  # of a private object
     checks_signatures = False
+    certificate = None  # of an HTTPS endpoint: the run's own
 
     def __init__(self, server, endpoint, env):
         self.server, self.endpoint, self.env = server, endpoint, env
@@ -175,20 +178,29 @@ class AzureStore(ObjectStore):
     # Azurite checks every shared access signature.
     refuses_unsigned_reads = checks_signatures = True
 
-    def __init__(self, server, endpoint):
+    def __init__(self, server, endpoint, certificate):
         from azure.storage.blob import BlobServiceClient
 
         account_url = f"{endpoint}/{AZURITE_ACCOUNT}"
         connection_string = (
-            f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};"
+            f"DefaultEndpointsProtocol=https;AccountName={AZURITE_ACCOUNT};"
             f"AccountKey={AZURITE_KEY};BlobEndpoint={account_url};"
         )
         super().__init__(
             server,
             endpoint,
-            {"DJANGO_AZURE_CONTAINER": BUCKET, "DJANGO_AZURE_CONNECTION_STRING": connection_string},
+            {
+                "DJANGO_AZURE_CONTAINER": BUCKET,
+                "DJANGO_AZURE_CONNECTION_STRING": connection_string,
+                # Over HTTPS, as Azure is: links keep the endpoint's scheme, on a CDN's domain
+                # too. The project's client (requests) trusts the run's own certificate.
+                "REQUESTS_CA_BUNDLE": str(certificate),
+            },
         )
-        service = BlobServiceClient.from_connection_string(connection_string)
+        self.certificate = certificate
+        service = BlobServiceClient.from_connection_string(
+            connection_string, connection_verify=str(certificate)
+        )
         self.container = service.create_container(BUCKET)
 
     def object_url(self, key):
@@ -305,6 +317,7 @@ def object_store(option, directory):
             key = service_account_key(directory / "service-account.json", token_uri)
             yield GoogleStore(server, endpoint, key)
     elif option == "azure":
+        cert, key = self_signed_certificate(directory)
         command = [
             node_tool("azurite-blob"),
             "--blobHost",
@@ -314,8 +327,13 @@ def object_store(option, directory):
             "--inMemoryPersistence",
             "--disableTelemetry",
             "--skipApiVersionCheck",
+            "--cert",
+            str(cert),
+            "--key",
+            str(key),
         ]
+        endpoint = f"https://127.0.0.1:{port}"
         with serve(command, port, cwd=directory, env=env, log=directory / "azurite.log") as server:
-            yield AzureStore(server, endpoint)
+            yield AzureStore(server, endpoint, cert)
     else:
         raise ValueError(f"no object store for media option {option!r}")

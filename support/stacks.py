@@ -51,6 +51,18 @@ class Stack:
         """The app server itself, behind the web server."""
         return f"http://127.0.0.1:{self.app.port}"
 
+    @property
+    def certificates(self):
+        """A CA bundle of every certificate the stack's HTTPS servers use: the web server's
+        and the object store's, if it has one."""
+        bundle = self.directory / "certificates.pem"
+        if not bundle.exists():
+            found = [self.web_server_log.parent / "cert.pem"]
+            if self.store is not None and self.store.certificate:
+                found.append(self.store.certificate)
+            bundle.write_text("".join(path.read_text() for path in found))
+        return bundle
+
     def served_by_web_server(self):
         return requests_in_log(self.web_server_log, proxied=False)
 

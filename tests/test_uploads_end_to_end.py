@@ -37,7 +37,7 @@ class Visitor:
         self.base = stack.base_url
         self.session = requests.Session()
         self.session.trust_env = False  # loopback only: no proxy, no CA bundle from the env
-        self.session.verify = str(stack.web_server_log.parent / "cert.pem")  # the test's own CA
+        self.session.verify = str(stack.certificates)  # the test's own
 
     def get(self, path):
         return self.session.get(urljoin(self.base, path), timeout=60, allow_redirects=False)
