@@ -1,5 +1,6 @@
 """What is stored for an avatar: a new image, upright, small and free of metadata; and what is
-refused, with the reason, changing nothing. The table of inputs in docs/uploads.md is this file's."""
+refused, with the reason, changing nothing. The table of inputs in docs/uploads.md is this
+file's."""
 
 import re
 from pathlib import Path
