@@ -6,6 +6,7 @@ refuses only what would break the project.
 
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -117,7 +118,9 @@ def test_the_post_gen_hook_keeps_only_the_chosen_options_files(tmp_path):
 
     hook("post_gen_project").main(json.dumps({"media_storage": "s3"}), project=tmp_path)
 
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".env", "config"]
+    # .git too, where git is installed: an empty repository for pre-commit.
+    expected = [".env", ".git", "config"] if shutil.which("git") else [".env", "config"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == expected
     assert (tmp_path / "config" / "media.py").read_text() == "s3"
     assert "DJANGO_SECRET_KEY=" in (tmp_path / ".env").read_text()
 
