@@ -8,6 +8,7 @@ The rules are plain functions, so the template's tests call them directly.
 import json
 import re
 import sys
+import unicodedata
 
 # The slug names the project's directory, its Python distribution, its Docker image, and
 # its PostgreSQL role and database in .env.example: unquoted SQL identifiers are at most 63
@@ -113,7 +114,24 @@ def email_problem(email):
     return None
 
 
-RULES = {"project_slug": slug_problem, "domain_name": domain_problem, "author_email": email_problem}
+def name_problem(name):
+    # It heads every page, and base.py holds it as one line of Python, escaped (a quote
+    # takes 6 characters, an emoji is 2 wide): ruff's limit of 100 must hold.
+    if not name.strip() or len(name) > 60:
+        return "a project name has 1 to 60 characters"
+    literal = json.dumps(name, ensure_ascii=False)[1:-1].replace('"', "u0022")
+    width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in literal)
+    if width > 100 - len('SITE_NAME = ""'):
+        return "it holds too many characters that Python must escape"
+    return None
+
+
+RULES = {
+    "project_name": name_problem,
+    "project_slug": slug_problem,
+    "domain_name": domain_problem,
+    "author_email": email_problem,
+}
 
 
 def problems(answers):

@@ -14,6 +14,7 @@ import tomllib
 import pytest
 
 from support.project import TEMPLATE
+from support.tools import python_tool
 
 
 def hook(name):
@@ -90,8 +91,40 @@ def test_an_author_email_is_accepted(email):
     assert pre_gen.email_problem(email) is None
 
 
+# The widest names base.py's one line of Python can hold, escaped, within ruff's 100.
+WIDEST_NAMES = ["x" * 60, "🎉" * 43, '"' * 14 + "x" * 2]
+BAD_NAMES = [
+    ("", "1 to 60 characters"),
+    ("   ", "1 to 60 characters"),
+    ("x" * 61, "1 to 60 characters"),
+    ("🎉" * 44, "escape"),
+    ('"' * 15, "escape"),
+]
+
+
+@pytest.mark.parametrize(("name", "rule"), BAD_NAMES)
+def test_a_project_name_too_long_for_a_line_of_python_is_refused(name, rule):
+    assert rule in pre_gen.name_problem(name)
+
+
+@pytest.mark.parametrize("name", WIDEST_NAMES)
+def test_the_widest_project_names_bake_within_the_line_length(bake, name):
+    assert pre_gen.name_problem(name) is None
+    project = bake(project_name=name, project_slug="shop")
+
+    result = subprocess.run(
+        [python_tool("ruff"), "check", "--select", "E501", "config/settings/base.py"],
+        cwd=project.path,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stdout
+
+
 def test_main_writes_one_line_per_bad_answer_and_fails(capsys):
     answers = {"project_slug": "django", "domain_name": "Example.com", "author_email": "x@y.z"}
+    answers["project_name"] = "Shop"
 
     assert pre_gen.main(json.dumps(answers)) == 1
 
