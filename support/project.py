@@ -53,6 +53,7 @@ class Project:
 
     path: Path
     media_storage: str
+    static_root: Path | None = None  # collected already, by the project's CI workflow
 
     @property
     def python(self):
@@ -104,6 +105,17 @@ class Project:
         }
         values.update(BUCKET_SETTINGS.get(self.media_storage, {}))
         return self.env(**{**values, **overrides})
+
+    def collected_static(self):
+        """STATIC_ROOT after collectstatic with production settings, once for the project:
+        the files are the same for every stack of it, and compressing them takes seconds. A
+        directory the project's CI workflow filled (self.static_root) serves as well."""
+        static_root = self.static_root or self.path.parent / "staticfiles"
+        if not (static_root / "staticfiles.json").exists():
+            directory = self.path.parent / "collectstatic"
+            env = self.prod_env(directory, DJANGO_STATIC_ROOT=str(static_root))
+            self.manage("collectstatic", "--noinput", env=env)
+        return static_root
 
     def run(self, *command, env=None, timeout=300, check=True):
         """Run a command in the project directory; CommandFailed with its output if it fails."""

@@ -141,10 +141,14 @@ def production_stack(project, directory, web_server="nginx", cdn=False):
             storage["DJANGO_MEDIA_URL"] = f"https://localhost:{cdn_port}/media/"
         # The web process as deploy/web.service runs it (on loopback), on a free port.
         command, service_env = project.service()
-        overrides = {"DJANGO_MEDIA_ROOT": str(media_root), "PORT": str(app_port), **storage}
+        overrides = {
+            "DJANGO_MEDIA_ROOT": str(media_root),
+            "DJANGO_STATIC_ROOT": str(project.collected_static()),
+            "PORT": str(app_port),
+            **storage,
+        }
         env = project.prod_env(directory, **{**service_env, **overrides})
         project.create_database(env)
-        project.manage("collectstatic", "--noinput", env=env)
         configure, start = WEB_SERVERS[web_server]
         local_cdn = cdn and project.media_storage == "local"
         extra = {"media_domain_port": media_domain_port} if local_cdn else {}

@@ -1,16 +1,20 @@
 """The fixture vocabulary of the template's tests; the support package does the work.
 
-| fixture | what you get | scope |
+| fixture | what you get | made |
 |---|---|---|
 | `bake(**answers)` | a fresh bake, not installed | per test |
-| `baked_project` | each media option, baked with its standard answers, not installed | session |
-| `installed_project` | each media option, baked and installed (uv sync) once | session |
-| `installed(option)` | the installed project of one option (the same objects) | session |
-| `workflow_run` | each installed option after its CI workflow's steps ran once | session |
-| `development_stack` | each option under runserver with development settings | session |
-| `production_stack(option, web_server)` | the web process behind nginx or Apache | session |
-| `local_behind_nginx`, `s3_behind_nginx`, `local_behind_apache` | production stacks | session |
-| `browser`, `page` | Debian's Chromium through Playwright; a fresh page | session, test |
+| `baked(option)`, `baked_project` | each option baked with its standard answers | once |
+| `installed(option)`, `installed_project` | each option baked and installed (uv sync) | once |
+| `workflow_runs(option)`, `workflow_run` | each installed option after its CI workflow ran | once |
+| `development_stack` | `local` and `s3` under runserver with development settings | once |
+| `production_stack(option, web_server)` | the web process behind nginx or Apache | once |
+| `local_behind_nginx`, `s3_behind_nginx`, `local_behind_apache` | production stacks | once |
+| `browser`, `page` | Debian's Chromium through Playwright; a fresh page | once; per test |
+
+"once": on first use in the session (in each parallel worker), then shared.
+
+The suite runs in parallel (pyproject.toml: -n 4 --dist loadgroup): the tests of one media
+option share a worker (pytest_collection_modifyitems), so its session fixtures are made once.
 
 A test that needs a tool the suite installs gets it from support.tools; a missing one skips the
 test with the install command, or fails it under CI=true.
@@ -46,7 +50,10 @@ ANSWERS = {
 
 
 def pytest_configure(config):
-    """Every temporary file of the run goes in one directory, removed when the run ends."""
+    """Every temporary file of the run goes in one directory, removed when the run ends. The
+    parallel workers use their parent's (xdist gives each its own base directory in it)."""
+    if hasattr(config, "workerinput"):
+        return
     scratch = config.stash[SCRATCH] = scratch_directory("template-tests-")
     directory = scratch.__enter__()
     if config.option.basetemp is None:
@@ -59,6 +66,36 @@ def pytest_unconfigure(config):
 
 
 SCRATCH = pytest.StashKey[object]()
+
+
+# Fixtures that stand for one media option, and the option of each.
+OPTION_FIXTURES = ("option", "baked_project", "installed_project", "workflow_run")
+STACK_FIXTURES = {
+    "local_behind_nginx": "local",
+    "s3_behind_nginx": "s3",
+    "local_behind_apache": "local",
+}
+
+
+def option_of(item):
+    marker = item.get_closest_marker("option")
+    if marker:
+        return marker.args[0]
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    for name in (*OPTION_FIXTURES, "development_stack"):
+        if params.get(name) in OPTIONS:
+            return params[name]
+    return next((STACK_FIXTURES[f] for f in item.fixturenames if f in STACK_FIXTURES), None)
+
+
+def pytest_itemcollected(item):
+    """Run in parallel (-n 4 --dist loadgroup), the tests of one media option share a worker,
+    so each option is baked, installed, its workflow run and its stacks started once in the
+    run. (Marked as each test is collected: xdist reads the groups before the conftest's
+    pytest_collection_modifyitems runs.)"""
+    option = option_of(item)
+    if option:
+        item.add_marker(pytest.mark.xdist_group(option))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -79,10 +116,24 @@ def bake_fixture(tmp_path):
     return lambda **answers: bake(tmp_path / f"bake-{next(count)}", **answers)
 
 
-@pytest.fixture(scope="session", params=OPTIONS)
-def baked_project(request, tmp_path_factory):
-    option = request.param
-    return bake(tmp_path_factory.mktemp(f"baked-{option}"), **ANSWERS[option])
+# Session fixtures are made per option on first use and kept in a dict: a parametrized session
+# fixture holds one value at a time, and is made again each time the option changes.
+@pytest.fixture(scope="session")
+def baked(tmp_path_factory):
+    projects = {}
+
+    def get(option):
+        if option not in projects:
+            directory = tmp_path_factory.mktemp(f"baked-{option}")
+            projects[option] = bake(directory, **ANSWERS[option])
+        return projects[option]
+
+    return get
+
+
+@pytest.fixture(params=OPTIONS)
+def baked_project(request, baked):
+    return baked(request.param)
 
 
 @pytest.fixture(scope="session")
@@ -98,26 +149,57 @@ def installed(tmp_path_factory):
     return get
 
 
-@pytest.fixture(scope="session", params=OPTIONS)
+@pytest.fixture(params=OPTIONS)
 def installed_project(request, installed):
     return installed(request.param)
 
 
-@pytest.fixture(scope="session", params=OPTIONS)
-def workflow_run(request, installed, tmp_path_factory):
-    """The project's CI workflow, every `run:` step in order with the step's environment, run
-    once on a fresh installed bake; the tests read each step's result."""
+@pytest.fixture(scope="session")
+def workflow_runs(installed, tmp_path_factory):
+    """workflow_runs(option): the project's CI workflow, every `run:` step in order with the
+    step's environment, run once on a fresh installed bake; the tests read each step's result."""
     from support.workflow import run_workflow
 
-    project = installed(request.param)
-    return run_workflow(project, tmp_path_factory.mktemp(f"workflow-{request.param}"))
+    runs = {}
+
+    def get(option):
+        if option not in runs:
+            directory = tmp_path_factory.mktemp(f"workflow-{option}")
+            runs[option] = run_workflow(installed(option), directory)
+            # Its collectstatic step filled this: the production stacks serve it.
+            installed(option).static_root = directory / "staticfiles"
+        return runs[option]
+
+    return get
 
 
-@pytest.fixture(scope="session", params=OPTIONS, name="development_stack")
-def development_stack_fixture(request, installed, tmp_path_factory):
-    directory = tmp_path_factory.mktemp(f"development-{request.param}")
-    with development_stack(installed(request.param), directory) as stack:
-        yield stack
+@pytest.fixture(params=OPTIONS)
+def workflow_run(request, workflow_runs):
+    return workflow_runs(request.param)
+
+
+# Development settings are the same for every option; one bucket option shows that its SDK
+# stays out of development.
+DEVELOPMENT_OPTIONS = ["local", "s3"]
+
+
+@pytest.fixture(scope="session")
+def development_stacks(installed, tmp_path_factory):
+    stacks, running = {}, ExitStack()
+
+    def get(option):
+        if option not in stacks:
+            directory = tmp_path_factory.mktemp(f"development-{option}")
+            stacks[option] = running.enter_context(development_stack(installed(option), directory))
+        return stacks[option]
+
+    with running:
+        yield get
+
+
+@pytest.fixture(params=DEVELOPMENT_OPTIONS, name="development_stack")
+def development_stack_fixture(request, development_stacks):
+    return development_stacks(request.param)
 
 
 @pytest.fixture(scope="session", name="production_stack")

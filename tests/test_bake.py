@@ -5,6 +5,7 @@ import json
 import math
 import re
 import tomllib
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -121,6 +122,31 @@ def test_env_example_lists_every_variable_the_settings_read(baked_project):
     assert read <= listed
 
 
+# S3's, Google's and Azure's rules at once: 3 to 63 of a-z, 0-9 and "-", starting and ending
+# with a letter or digit, no "--" (Azure).
+BUCKET_NAME = re.compile(r"(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
+
+
+def example_values(project):
+    text = (project.path / ".env.example").read_text(encoding="utf-8")
+    return dict(re.findall(r"^# ([A-Z_]+)=(.*)$", text, re.M))
+
+
+@pytest.mark.parametrize("slug", [None, "a__b_" + "x" * 58, "site_3d_prints"])
+@pytest.mark.parametrize("option", ["s3", "gcs", "azure"])
+def test_every_example_value_is_valid_for_its_service(bake, option, slug):
+    project = bake(media_storage=option, **({"project_slug": slug} if slug else {}))
+    values = example_values(project)
+
+    buckets = [v for k, v in values.items() if k.endswith(("BUCKET_NAME", "CONTAINER"))]
+    assert buckets and all(BUCKET_NAME.fullmatch(value) for value in buckets), buckets
+    urls = {k: v for k, v in values.items() if k.endswith(("_URL", "_ENDPOINT"))}
+    assert "DATABASE_URL" in urls and "EMAIL_URL" in urls
+    for name, url in urls.items():
+        parts = urlsplit(url)
+        assert parts.scheme and parts.hostname, (name, url)
+
+
 @pytest.mark.parametrize(
     ("project_name", "slug"),
     [
@@ -152,7 +178,7 @@ def test_the_development_secret_is_not_in_any_tracked_file(baked_project):
 # Answers given on cookiecutter's command line are rendered as Jinja themselves, so "{{"
 # there is cookiecutter's syntax, not text; single braces are text everywhere.
 NASTY = {
-    "project_name": "Quote \" ' back\\slash #hash {brace} }{ 🎉 Café <b>&amp; *star* `tick` [x](y)",
+    "project_name": "Q \" ' b\\s #h {br} }{ 🎉 Café <b>&amp; *s* `t` [x](y)",
     "description": 'Line with "quotes", \\ and # and {braces} and ✓ <script>',
     "author_name": 'Zoë "Z" O\'Brien \\ {a}',
     "author_email": "zoe@example.com",

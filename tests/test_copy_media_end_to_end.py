@@ -11,8 +11,8 @@ from support.project import BUCKET_OPTIONS
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
-FILES = 30
-KILLED_AFTER = 5
+FILES = 12
+KILLED_AFTER = 3
 
 
 def users_with_files_on_disk(project, env, media_root):

@@ -89,6 +89,7 @@ def test_in_development_whitenoise_serves_the_css(development_stack, page):
 WEB_SERVERS = {"nginx": "nginx", "apache": "Apache"}  # name -> what its Server header says
 
 
+@pytest.mark.option("local")
 @pytest.mark.parametrize("web_server", WEB_SERVERS)
 def test_in_production_the_web_server_serves_local_media_and_the_app_never_does(
     production_stack, web_server, page, tmp_path
@@ -109,6 +110,7 @@ def test_in_production_the_web_server_serves_local_media_and_the_app_never_does(
     assert listing.status in (403, 404)  # no directory listing
 
 
+@pytest.mark.option("local")
 @pytest.mark.parametrize("web_server", WEB_SERVERS)
 def test_an_uploaded_page_cannot_run_script_in_the_site(production_stack, web_server, page):
     stack = production_stack("local", web_server)

@@ -38,6 +38,7 @@ def test_the_site_name_is_the_answer_as_a_python_string_ruff_leaves_alone(bake, 
     assert ruff.returncode == 0, ruff.stdout
 
 
+@pytest.mark.option("local")
 def test_the_development_server_logs_each_line_once(installed, tmp_path):
     with development_stack(installed("local"), tmp_path) as stack:
         missing = fetch(stack.base_url + "/no-such-page/")

@@ -106,6 +106,7 @@ def test_twenty_users_uploading_the_same_name_at_once_keep_twenty_files(producti
         assert pixels(response.content) == pixels(content)
 
 
+@pytest.mark.option("local")
 @pytest.mark.parametrize("web_server", ["nginx", "apache"])
 def test_too_large_uploads_are_refused_by_the_form_or_by_the_web_server(
     production_stack, web_server
