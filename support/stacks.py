@@ -83,8 +83,12 @@ class Stack:
             "--verbosity",
             "0",
             "-c",
+            # One hash for all: hashing a password costs a production hasher about half a
+            # second, by design.
+            "from django.contrib.auth.hashers import make_password\n"
             "from users.models import User\n"
-            f"for name in {names!r}: User.objects.create_user(name, password={password!r})",
+            f"hashed = make_password({password!r})\n"
+            f"User.objects.bulk_create(User(username=n, password=hashed) for n in {names!r})",
             env=self.env,
         )
 
@@ -142,6 +146,9 @@ def production_stack(project, directory, web_server="nginx", cdn=False):
         # The web process as deploy/web.service runs it (on loopback), on a free port.
         command, service_env = project.service()
         overrides = {
+            # One worker process (of WEB_THREADS threads): enough for every test, and half the
+            # start-up of the default, one per core.
+            "WEB_CONCURRENCY": "1",
             "DJANGO_MEDIA_ROOT": str(media_root),
             "DJANGO_STATIC_ROOT": str(project.collected_static()),
             "PORT": str(app_port),

@@ -116,19 +116,25 @@ def bake_fixture(tmp_path):
     return lambda **answers: bake(tmp_path / f"bake-{next(count)}", **answers)
 
 
-# Session fixtures are made per option on first use and kept in a dict: a parametrized session
-# fixture holds one value at a time, and is made again each time the option changes.
-@pytest.fixture(scope="session")
-def baked(tmp_path_factory):
-    projects = {}
+def once_per_option(make):
+    """make(option), called on an option's first use only; later uses get the same value.
+    Session fixtures are kept this way rather than parametrized: a parametrized session fixture
+    holds one value at a time, and is made again each time the option changes."""
+    made = {}
 
     def get(option):
-        if option not in projects:
-            directory = tmp_path_factory.mktemp(f"baked-{option}")
-            projects[option] = bake(directory, **ANSWERS[option])
-        return projects[option]
+        if option not in made:
+            made[option] = make(option)
+        return made[option]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def baked(tmp_path_factory):
+    return once_per_option(
+        lambda option: bake(tmp_path_factory.mktemp(f"baked-{option}"), **ANSWERS[option])
+    )
 
 
 @pytest.fixture(params=OPTIONS)
@@ -138,15 +144,11 @@ def baked_project(request, baked):
 
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory):
-    projects = {}
-
-    def get(option):
-        if option not in projects:
-            directory = tmp_path_factory.mktemp(f"installed-{option}")
-            projects[option] = bake(directory, **ANSWERS[option]).install()
-        return projects[option]
-
-    return get
+    return once_per_option(
+        lambda option: bake(
+            tmp_path_factory.mktemp(f"installed-{option}"), **ANSWERS[option]
+        ).install()
+    )
 
 
 @pytest.fixture(params=OPTIONS)
@@ -160,17 +162,14 @@ def workflow_runs(installed, tmp_path_factory):
     step's environment, run once on a fresh installed bake; the tests read each step's result."""
     from support.workflow import run_workflow
 
-    runs = {}
+    def run(option):
+        directory = tmp_path_factory.mktemp(f"workflow-{option}")
+        result = run_workflow(installed(option), directory)
+        # Its collectstatic step filled this: the production stacks serve it.
+        installed(option).static_root = directory / "staticfiles"
+        return result
 
-    def get(option):
-        if option not in runs:
-            directory = tmp_path_factory.mktemp(f"workflow-{option}")
-            runs[option] = run_workflow(installed(option), directory)
-            # Its collectstatic step filled this: the production stacks serve it.
-            installed(option).static_root = directory / "staticfiles"
-        return runs[option]
-
-    return get
+    return once_per_option(run)
 
 
 @pytest.fixture(params=OPTIONS)
@@ -185,16 +184,12 @@ DEVELOPMENT_OPTIONS = ["local", "s3"]
 
 @pytest.fixture(scope="session")
 def development_stacks(installed, tmp_path_factory):
-    stacks, running = {}, ExitStack()
-
-    def get(option):
-        if option not in stacks:
-            directory = tmp_path_factory.mktemp(f"development-{option}")
-            stacks[option] = running.enter_context(development_stack(installed(option), directory))
-        return stacks[option]
-
-    with running:
-        yield get
+    with ExitStack() as running:
+        yield once_per_option(
+            lambda option: running.enter_context(
+                development_stack(installed(option), tmp_path_factory.mktemp(f"dev-{option}"))
+            )
+        )
 
 
 @pytest.fixture(params=DEVELOPMENT_OPTIONS, name="development_stack")
