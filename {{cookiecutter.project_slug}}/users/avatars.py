@@ -25,8 +25,8 @@ SIDE = 512
 # Enough for a 16-megapixel photo, checked for every frame before any pixel is decoded.
 MAX_PIXELS = 4096 * 4096
 MAX_FRAMES = 10_000
-# Decoding one upload may use at most this much memory (estimated from its header; docs/
-# uploads.md), and a process decodes at most two at once.
+# Decoding one upload may use at most this much memory, estimated from its header (see
+# docs/uploads.md), and a process decodes at most two at once.
 DECODE_BUDGET = 96 * 1024 * 1024
 DECODING = threading.BoundedSemaphore(2)
 # Bytes per pixel while decoding, measured by bench/run: Pillow's storage of the mode, plus
