@@ -50,7 +50,7 @@ def test_every_referenced_file_is_copied_and_no_row_changes(target, users_with_a
     for name in users_with_avatars:
         assert target.open(name).read() == storages["disk"].open(name).read()
     assert list(User.objects.values_list("pk", "avatar").order_by("pk")) == rows
-    assert "[1/3] copied: avatars/0.webp" in out
+    assert "[1/3] copied (size, MD5 checked): avatars/0.webp" in out
     assert "3 files referenced: 3 copied, 0 already there, 0 failed." in out
 
 
@@ -74,7 +74,32 @@ def test_a_copy_cut_short_by_an_interruption_is_copied_again(target, users_with_
     assert "1 copied, 2 already there, 0 failed." in out
 
 
-def test_a_file_missing_from_the_source_is_reported_and_the_others_copied(
+def test_a_different_file_of_the_same_name_in_the_target_is_reported_not_replaced(
+    target, users_with_avatars, capsys
+):
+    theirs = users_with_avatars[2]
+    target.save(theirs, ContentFile(b"a different file, as long as the original or longer" * 200))
+
+    with pytest.raises(CommandError, match="1 files were not copied"):
+        copy_media(capsys, "disk", "target")
+
+    out = capsys.readouterr().out
+    assert "failed: the target holds a different file of that name" in out
+    assert target.open(theirs).read().startswith(b"a different file")
+
+
+def test_a_file_uploaded_to_the_target_since_the_switch_is_fine(target, users_with_avatars, capsys):
+    copy_media(capsys, "disk", "target")
+    new = users_with_avatars[0]
+    storages["disk"].delete(new)  # the row now names a file only the target holds
+
+    out = copy_media(capsys, "disk", "target")
+
+    assert f"skipped: only in the target: {new}" in out
+    assert "0 copied, 3 already there, 0 failed." in out
+
+
+def test_a_file_missing_from_both_storages_is_reported_and_the_others_copied(
     target, users_with_avatars, capsys
 ):
     storages["disk"].delete(users_with_avatars[0])
@@ -83,7 +108,7 @@ def test_a_file_missing_from_the_source_is_reported_and_the_others_copied(
         copy_media(capsys, "disk", "target")
 
     out = capsys.readouterr().out
-    assert f"failed: not in the source: {users_with_avatars[0]}" in out
+    assert f"failed: in neither storage: {users_with_avatars[0]}" in out
     assert "3 files referenced: 2 copied, 0 already there, 1 failed." in out
     assert not target.exists(users_with_avatars[0])
 

@@ -118,7 +118,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Uploads on the local disk, static files uncompressed; prod.py picks the production backends.
 # "disk" is MEDIA_ROOT whatever the default is: manage.py copy_media moves uploads between it
-# and a bucket (docs/media-storage.md).
+# and a bucket (docs/moving-media.md).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "disk": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

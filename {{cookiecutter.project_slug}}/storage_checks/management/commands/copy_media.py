@@ -5,8 +5,10 @@ STORAGES aliases: "disk" is MEDIA_ROOT on this machine, "default" is where uploa
 Moving from disk to a bucket: copy_media disk default. Each file keeps its name, so no row
 changes. Each copy is checked against the original: its size, and its MD5 where both
 storages report one. Files already in the target and equal are skipped, so a second run, or
-one after an interruption, copies only what is missing; a file in the target that differs
-(a copy cut short) is copied again. docs/media-storage.md tells the whole move.
+one after an interruption, copies only what is missing; a smaller file in the target (a copy
+cut short) is copied again, and any other different one is reported, never replaced. Files
+only in the target (uploaded there since the switch) are fine. docs/moving-media.md tells
+the whole move.
 """
 
 import base64
@@ -15,31 +17,40 @@ import hashlib
 from django.core.files.storage import InvalidStorageError, storages
 from django.core.management.base import BaseCommand, CommandError
 
-from storage_checks.references import referenced_names
+from storage_checks.references import is_referenced, referenced_names
+
+
+def kinds(storage):
+    """The names of the storage's class and its parents: a project's subclass of a backend is
+    that backend. Matched by name, so no cloud SDK is imported for the others."""
+    return {cls.__name__ for cls in type(storage).__mro__}
 
 
 def stored_md5(storage, name):
-    """The MD5 the storage keeps for a file, in hex, or None if it keeps none. Bucket
-    backends are recognised by name, so no cloud SDK is imported for the others."""
-    kind = type(storage).__name__
-    if kind == "FileSystemStorage":
+    """The MD5 the storage keeps for a file, in hex, or None if it keeps none."""
+    kinds_of = kinds(storage)
+    if "FileSystemStorage" in kinds_of:
         with storage.open(name, "rb") as file:
             return hashlib.file_digest(file, "md5").hexdigest()
-    if kind in {"S3Storage", "S3Boto3Storage"}:
-        etag = storage.bucket.Object(storage._normalize_name(name)).e_tag.strip('"')
-        return None if "-" in etag else etag  # a multipart upload's ETag is no MD5
-    if kind == "GoogleCloudStorage":
+    if kinds_of & {"S3Storage", "S3Boto3Storage"}:
+        head = storage.bucket.Object(storage._normalize_name(name))
+        etag = head.e_tag.strip('"')
+        # A multipart upload's ETag, or an encrypted object's (SSE-KMS, SSE-C), is no MD5.
+        plain = head.server_side_encryption in {None, "AES256"} and not head.sse_customer_algorithm
+        return etag if plain and "-" not in etag else None
+    if "GoogleCloudStorage" in kinds_of:
         blob = storage.bucket.get_blob(storage._normalize_name(name))
         return base64.b64decode(blob.md5_hash).hex() if blob and blob.md5_hash else None
-    if kind == "AzureStorage":
+    if "AzureStorage" in kinds_of:
         blob = storage.client.get_blob_client(storage._get_valid_path(name))
         md5 = blob.get_blob_properties().content_settings.content_md5
         return bytes(md5).hex() if md5 else None
     return None
 
 
-def differences(source, target, name):
-    """How the target's copy differs from the source's file: an empty list if it does not."""
+def compare(source, target, name):
+    """How the target's copy differs from the source's file (a list, empty if it does not),
+    and what was compared: "size" or "size, MD5"."""
     problems = []
     size, copied = source.size(name), target.size(name)
     if size != copied:
@@ -47,7 +58,7 @@ def differences(source, target, name):
     expected, actual = stored_md5(source, name), stored_md5(target, name)
     if expected and actual and expected != actual:
         problems.append(f"MD5 {actual} instead of {expected}")
-    return problems
+    return problems, "size, MD5" if expected and actual else "size"
 
 
 class Command(BaseCommand):
@@ -75,9 +86,9 @@ class Command(BaseCommand):
                     outcome = self.copy(origin, destination, name)
                 except Exception as error:  # each backend has its own errors; report, go on
                     outcome = f"failed: {type(error).__name__}: {error}"
-                if outcome == "copied":
+                if outcome.startswith("copied"):
                     copied.append(name)
-                elif outcome == "skipped":
+                elif outcome.startswith("skipped"):
                     skipped.append(name)
                 else:
                     failed.append(name)
@@ -99,19 +110,30 @@ class Command(BaseCommand):
         )
 
     def copy(self, origin, destination, name):
+        if not is_referenced(name):  # removed or replaced since the run began
+            return "skipped: no row refers to it any more"
         if not origin.exists(name):
-            return "failed: not in the source"
+            if destination.exists(name):  # uploaded there since the switch
+                return "skipped: only in the target"
+            return "failed: in neither storage"
         if destination.exists(name):
-            if not differences(origin, destination, name):
-                return "skipped"
-            destination.delete(name)  # a copy cut short: copy it again
+            problems, compared = compare(origin, destination, name)
+            if not problems:
+                return f"skipped: already there ({compared} equal)"
+            if destination.size(name) >= origin.size(name):
+                return (
+                    "failed: the target holds a different file of that name ("
+                    + " and ".join(problems)
+                    + "); nothing was replaced"
+                )
+            destination.delete(name)  # smaller: a copy cut short, made again below
         with origin.open(name, "rb") as content:
             stored = destination.save(name, content)
         if stored != name:
             destination.delete(stored)
             return f"failed: the target stored it as {stored}"
-        problems = differences(origin, destination, name)
+        problems, compared = compare(origin, destination, name)
         if problems:
             destination.delete(name)
             return "failed: the copy has " + " and ".join(problems)
-        return "copied"
+        return f"copied ({compared} checked)"
