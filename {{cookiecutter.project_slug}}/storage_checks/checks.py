@@ -302,7 +302,11 @@ class BucketService:
 class S3(BucketService):
     def public_links(self, option):
         acl = option("default_acl", "AWS_DEFAULT_ACL", None)
-        return f"stored {acl}" if acl in {"public-read", "public-read-write"} else None
+        if acl in {"public-read", "public-read-write"}:
+            return f"stored {acl}"
+        if not option("querystring_auth", "AWS_QUERYSTRING_AUTH", True):
+            return "linked unsigned (querystring_auth off), so the bucket must be public"
+        return None
 
 
 class GoogleCloudStorage(BucketService):

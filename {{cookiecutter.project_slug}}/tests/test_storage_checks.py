@@ -358,11 +358,12 @@ def test_a_subclass_of_a_bucket_backend_is_checked_as_that_backend(settings, mon
     only(storage_messages(), "storage.E009", "overwrite_files")
 
 
-def test_unsigned_google_links_without_a_custom_endpoint_are_reported(settings):
+@pytest.mark.parametrize("backend", [S3, GCS])
+def test_unsigned_links_without_a_custom_domain_are_reported(settings, backend):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": GCS,
+            "BACKEND": backend,
             "OPTIONS": {
                 "bucket_name": "uploads",
                 "file_overwrite": False,

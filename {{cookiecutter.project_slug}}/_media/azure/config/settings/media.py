@@ -49,8 +49,10 @@ MEDIA_STORAGE = {
         "client_options": {
             "connection_timeout": 5,
             "read_timeout": 30,
-            # Two retries, 1 and 3 s apart (Azure's default waits 15 s, then 18 s).
-            "retry_policy": ExponentialRetry(initial_backoff=1, increment_base=2, retry_total=2),
+            # Two retries, about 3 and 5 s apart (Azure's default: about 18, then 24 s).
+            "retry_policy": ExponentialRetry(
+                initial_backoff=1, increment_base=2, retry_total=2, random_jitter_range=1
+            ),
             # Bounded memory for large files: over 4 MB, blocks of 4 MB (Azure's default sends
             # a file of up to 64 MB whole, from memory)...
             "max_single_put_size": 4 * 1024 * 1024,
