@@ -38,10 +38,11 @@ class ObjectStore:
     """A running emulator. endpoint is the origin browsers load media from; env points a
     project's production settings at it; the methods read and write under media/."""
 
-    option = None
     refuses_unsigned_reads = False  # of a private object
     checks_signatures = False
     certificate = None  # of an HTTPS endpoint: the run's own
+    # The setting that puts a CDN's domain in media links, and its value for a port.
+    custom_domain = None, None
 
     def __init__(self, server, endpoint, env):
         self.server, self.endpoint, self.env = server, endpoint, env
@@ -68,6 +69,11 @@ class ObjectStore:
         """Whether only the account itself may read the object."""
         raise NotImplementedError
 
+    def cdn_settings(self, port):
+        """The production setting that links media through a CDN at https://localhost:port."""
+        name, value = self.custom_domain
+        return {name: value.format(port=port)}
+
     def allow_public_reads(self):
         """Let anyone read media/ unsigned: what a CDN's own access to the bucket would be
         (the emulators cannot tell a CDN apart)."""
@@ -77,9 +83,9 @@ class ObjectStore:
 
 
 class S3Store(ObjectStore):
-    option = "s3"
     # moto refuses an unsigned read of a private object, but does not check signatures.
     refuses_unsigned_reads = True
+    custom_domain = "DJANGO_AWS_S3_CUSTOM_DOMAIN", "localhost:{port}"
 
     def __init__(self, server, endpoint):
         import boto3
@@ -135,8 +141,8 @@ class S3Store(ObjectStore):
 
 
 class GoogleStore(ObjectStore):
-    option = "gcs"
     # The emulator serves any object to anyone: it checks neither ACLs nor signatures.
+    custom_domain = "DJANGO_GS_CUSTOM_ENDPOINT", "https://localhost:{port}"
 
     def __init__(self, server, endpoint, key_file):
         from google.auth.credentials import AnonymousCredentials
@@ -174,9 +180,9 @@ class GoogleStore(ObjectStore):
 
 
 class AzureStore(ObjectStore):
-    option = "azure"
     # Azurite checks every shared access signature.
     refuses_unsigned_reads = checks_signatures = True
+    custom_domain = "DJANGO_AZURE_CUSTOM_DOMAIN", "localhost:{port}"
 
     def __init__(self, server, endpoint, certificate):
         from azure.storage.blob import BlobServiceClient

@@ -78,8 +78,14 @@ class Project:
             key: value
             for key, value in os.environ.items()
             if not key.startswith(("DJANGO_", "AWS_", "UV_", "GOOGLE_", "AZURE_"))
-            and key not in {"DATABASE_URL", "VIRTUAL_ENV", "PORT"}
-            and key not in {"STORAGE_EMULATOR_HOST", "API_ENDPOINT_OVERRIDE"}
+            and key
+            not in {
+                "DATABASE_URL",
+                "VIRTUAL_ENV",
+                "PORT",
+                "STORAGE_EMULATOR_HOST",
+                "API_ENDPOINT_OVERRIDE",
+            }
         }
         # The project's own tools first, then the test tools (uv among them).
         env["PATH"] = os.pathsep.join(

@@ -43,10 +43,6 @@ class Stack:
     directory: Path = field(default=None)
 
     @property
-    def endpoint(self):
-        return self.store.endpoint
-
-    @property
     def app_url(self):
         """The app server itself, behind the web server."""
         return f"http://127.0.0.1:{self.app.port}"
@@ -132,12 +128,6 @@ def development_stack(project, directory):
         yield Stack(project, env, f"http://127.0.0.1:{port}", media_root, app, directory=directory)
 
 
-# The variable that puts a CDN's domain in media links, by option.
-CUSTOM_DOMAIN = {
-    "s3": ("DJANGO_AWS_S3_CUSTOM_DOMAIN", "localhost:{port}"),
-    "gcs": ("DJANGO_GS_CUSTOM_ENDPOINT", "https://localhost:{port}"),
-    "azure": ("DJANGO_AZURE_CUSTOM_DOMAIN", "localhost:{port}"),
-}
 WEB_SERVERS = {"nginx": (nginx_config, nginx_command), "apache": (apache_config, apache_command)}
 
 
@@ -160,8 +150,7 @@ def production_stack(project, directory, web_server="nginx", cdn=False):
             storage = dict(store.env)
         cdn_port, media_domain_port = (free_port(), free_port()) if cdn else (None, None)
         if cdn and store:
-            name, value = CUSTOM_DOMAIN[store.option]
-            storage[name] = value.format(port=cdn_port)
+            storage.update(store.cdn_settings(cdn_port))
             store.allow_public_reads()
         elif cdn:
             storage["DJANGO_MEDIA_URL"] = f"https://localhost:{cdn_port}/media/"

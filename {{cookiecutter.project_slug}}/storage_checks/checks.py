@@ -30,6 +30,12 @@ def backend(alias):
     return settings.STORAGES.get(alias, {}).get("BACKEND", "")
 
 
+def bucket_service_of(storage_class):
+    """The bucket service of a storage class, or of the known backend it subclasses, or None."""
+    paths = (f"{cls.__module__}.{cls.__qualname__}" for cls in storage_class.__mro__)
+    return next((BUCKET_BACKENDS[path] for path in paths if path in BUCKET_BACKENDS), None)
+
+
 def bucket_service(name):
     """The bucket service of a storage backend path, or None. Known backends are recognised by
     name; any other path but Django's own is imported, to find a known backend among its
@@ -37,11 +43,9 @@ def bucket_service(name):
     if name in BUCKET_BACKENDS or not name or name.startswith("django."):
         return BUCKET_BACKENDS.get(name)
     try:
-        classes = import_string(name).__mro__
+        return bucket_service_of(import_string(name))
     except ImportError:
         return None
-    paths = (f"{cls.__module__}.{cls.__qualname__}" for cls in classes)
-    return next((BUCKET_BACKENDS[path] for path in paths if path in BUCKET_BACKENDS), None)
 
 
 def media_on_local_disk():
@@ -334,27 +338,29 @@ S3_SERVICE = S3(
     ("custom_domain", "AWS_S3_CUSTOM_DOMAIN", None),
     "DJANGO_AWS_S3_CUSTOM_DOMAIN",
 )
+GOOGLE_SERVICE = GoogleCloudStorage(
+    "Google Cloud Storage",
+    ("bucket_name", "GS_BUCKET_NAME", None),
+    "DJANGO_GS_BUCKET_NAME",
+    ("file_overwrite", "GS_FILE_OVERWRITE", True),
+    ("custom_endpoint", "GS_CUSTOM_ENDPOINT", None),
+    "DJANGO_GS_CUSTOM_ENDPOINT",
+)
+AZURE_SERVICE = AzureBlobStorage(
+    "Azure Blob Storage",
+    ("azure_container", "AZURE_CONTAINER", None),
+    "DJANGO_AZURE_CONTAINER",
+    # Azure's name for it differs from S3's and Google's.
+    ("overwrite_files", "AZURE_OVERWRITE_FILES", False),
+    ("custom_domain", "AZURE_CUSTOM_DOMAIN", None),
+    "DJANGO_AZURE_CUSTOM_DOMAIN",
+)
 # Object storage backends by dotted path: recognised by name, so no cloud SDK is imported.
 BUCKET_BACKENDS = {
     "storages.backends.s3.S3Storage": S3_SERVICE,
     "storages.backends.s3boto3.S3Boto3Storage": S3_SERVICE,
-    "storages.backends.gcloud.GoogleCloudStorage": GoogleCloudStorage(
-        "Google Cloud Storage",
-        ("bucket_name", "GS_BUCKET_NAME", None),
-        "DJANGO_GS_BUCKET_NAME",
-        ("file_overwrite", "GS_FILE_OVERWRITE", True),
-        ("custom_endpoint", "GS_CUSTOM_ENDPOINT", None),
-        "DJANGO_GS_CUSTOM_ENDPOINT",
-    ),
-    "storages.backends.azure_storage.AzureStorage": AzureBlobStorage(
-        "Azure Blob Storage",
-        ("azure_container", "AZURE_CONTAINER", None),
-        "DJANGO_AZURE_CONTAINER",
-        # Azure's name for it differs from S3's and Google's.
-        ("overwrite_files", "AZURE_OVERWRITE_FILES", False),
-        ("custom_domain", "AZURE_CUSTOM_DOMAIN", None),
-        "DJANGO_AZURE_CUSTOM_DOMAIN",
-    ),
+    "storages.backends.gcloud.GoogleCloudStorage": GOOGLE_SERVICE,
+    "storages.backends.azure_storage.AzureStorage": AZURE_SERVICE,
 }
 
 

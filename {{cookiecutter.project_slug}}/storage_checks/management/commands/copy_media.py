@@ -14,34 +14,29 @@ the whole move.
 import base64
 import hashlib
 
-from django.core.files.storage import InvalidStorageError, storages
+from django.core.files.storage import FileSystemStorage, InvalidStorageError, storages
 from django.core.management.base import BaseCommand, CommandError
 
+from storage_checks.checks import AZURE_SERVICE, GOOGLE_SERVICE, S3_SERVICE, bucket_service_of
 from storage_checks.references import is_referenced, referenced_names
-
-
-def kinds(storage):
-    """The names of the storage's class and its parents: a project's subclass of a backend is
-    that backend. Matched by name, so no cloud SDK is imported for the others."""
-    return {cls.__name__ for cls in type(storage).__mro__}
 
 
 def stored_md5(storage, name):
     """The MD5 the storage keeps for a file, in hex, or None if it keeps none."""
-    kinds_of = kinds(storage)
-    if "FileSystemStorage" in kinds_of:
+    if isinstance(storage, FileSystemStorage):
         with storage.open(name, "rb") as file:
             return hashlib.file_digest(file, "md5").hexdigest()
-    if kinds_of & {"S3Storage", "S3Boto3Storage"}:
+    service = bucket_service_of(type(storage))
+    if service is S3_SERVICE:
         head = storage.bucket.Object(storage._normalize_name(name))
         etag = head.e_tag.strip('"')
         # A multipart upload's ETag, or an encrypted object's (SSE-KMS, SSE-C), is no MD5.
         plain = head.server_side_encryption in {None, "AES256"} and not head.sse_customer_algorithm
         return etag if plain and "-" not in etag else None
-    if "GoogleCloudStorage" in kinds_of:
+    if service is GOOGLE_SERVICE:
         blob = storage.bucket.get_blob(storage._normalize_name(name))
         return base64.b64decode(blob.md5_hash).hex() if blob and blob.md5_hash else None
-    if "AzureStorage" in kinds_of:
+    if service is AZURE_SERVICE:
         blob = storage.client.get_blob_client(storage._get_valid_path(name))
         md5 = blob.get_blob_properties().content_settings.content_md5
         return bytes(md5).hex() if md5 else None
