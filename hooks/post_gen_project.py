@@ -40,12 +40,26 @@ def start_git_repository(project):
         subprocess.run([git, "init", "--quiet", "--initial-branch=main"], cwd=project, check=False)
 
 
+def next_steps(project):
+    """What to run now: the README's own commands (its first shell block), so the two never
+    disagree, after the cd into the new project."""
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    commands = readme.split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = [f"cd {project}", *commands.rstrip().splitlines()]
+    return (
+        "\nNext, in a shell (README.md has the same with pip):\n"
+        + "".join(f"    {line}\n" for line in lines)
+        + "then open http://127.0.0.1:8000/ and log in as admin.\n"
+    )
+
+
 def main(rendered=r"""{{ cookiecutter | jsonify }}""", project=None):
     answers = json.loads(rendered)
     project = Path.cwd() if project is None else project
     install_media_option(project, answers["media_storage"])
     write_dev_env(project)
     start_git_repository(project)
+    print(next_steps(project))
 
 
 if __name__ == "__main__":

@@ -149,10 +149,13 @@ def test_the_post_gen_hook_keeps_only_the_chosen_options_files(tmp_path):
         (tmp_path / "_media" / option / "config").mkdir(parents=True)
         (tmp_path / "_media" / option / "config" / "media.py").write_text(option)
 
+    (tmp_path / "README.md").write_text("Run it:\n\n```sh\nuv sync\n```\n")
+
     hook("post_gen_project").main(json.dumps({"media_storage": "s3"}), project=tmp_path)
 
     # .git too, where git is installed: an empty repository for pre-commit.
-    expected = [".env", ".git", "config"] if shutil.which("git") else [".env", "config"]
+    expected = [".env", "README.md", "config"]
+    expected = sorted([*expected, ".git"]) if shutil.which("git") else expected
     assert sorted(p.name for p in tmp_path.iterdir()) == expected
     assert (tmp_path / "config" / "media.py").read_text() == "s3"
     assert "DJANGO_SECRET_KEY=" in (tmp_path / ".env").read_text()
@@ -193,3 +196,18 @@ def test_the_cli_bakes_a_name_older_versions_refused(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["email"]
+
+
+def test_the_bake_ends_with_the_readmes_commands_to_start_the_project(tmp_path):
+    result = bake_cli(tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    readme = (tmp_path / "my_project" / "README.md").read_text(encoding="utf-8")
+    first_block = readme.split("```sh\n", 1)[1].split("```", 1)[0]
+    steps = result.stdout[result.stdout.index("Next, in a shell") :].rstrip()
+    assert f"    cd {tmp_path / 'my_project'}\n" in steps
+    assert [line.strip() for line in first_block.splitlines()] == [
+        line.strip() for line in steps.splitlines()[2:-1]
+    ]
+    assert "runserver" in first_block and "createsuperuser" in first_block
+    assert steps.splitlines()[-1] == "then open http://127.0.0.1:8000/ and log in as admin."

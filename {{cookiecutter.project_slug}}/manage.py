@@ -9,7 +9,12 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from config.environment import MissingEnvironment
+
+    try:
+        execute_from_command_line(sys.argv)
+    except MissingEnvironment as error:
+        sys.exit(f"error: {error}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,13 @@
 """Each environment's settings, loaded in a fresh process as a server would load them."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from prod_env import PROD_ENV
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 SHOW_STORAGES = """
 from django.conf import settings
@@ -37,6 +44,34 @@ def test_production_refuses_to_start_without_a_database_url(run_django):
 
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr.strip().splitlines()[-1]
+
+
+def test_a_production_command_names_every_missing_variable_in_one_line():
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.pop("DATABASE_URL", None)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.prod"
+    command = [sys.executable, "manage.py", "check", "--deploy"]
+
+    result = subprocess.run(
+        command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: Set these environment variables")
+    assert "DJANGO_SECRET_KEY" in line and "DATABASE_URL" in line
+
+
+def test_hsts_starts_low_and_follows_the_environment(run_django):
+    show = "from django.conf import settings; print(settings.SECURE_HSTS_SECONDS)"
+    default = run_django(show, "config.settings.prod", PROD_ENV)
+    raised = run_django(
+        show, "config.settings.prod", {**PROD_ENV, "DJANGO_SECURE_HSTS_SECONDS": "31536000"}
+    )
+
+    assert default.stdout.split() == ["3600"], default.stderr
+    assert raised.stdout.split() == ["31536000"], raised.stderr
 
 
 def test_development_runs_with_no_environment_on_sqlite_with_local_media(run_django):

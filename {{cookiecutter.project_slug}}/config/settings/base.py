@@ -10,9 +10,11 @@ from pathlib import Path
 
 import environ
 
+from config.environment import Environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-env = environ.Env()
+env = Environment()
 
 
 def database(url):

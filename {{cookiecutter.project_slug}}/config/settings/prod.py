@@ -1,12 +1,16 @@
 """Production: secrets and hosts from the environment, HTTPS only, media never served by Django.
 
-Every variable read here is listed in .env.example; a missing required one stops start-up
-with ImproperlyConfigured naming it.
+Every variable read here is listed in .env.example; start-up stops with one line naming every
+required one that is missing.
 """
 
 from .base import *  # noqa: F403
 from .base import STORAGES, database, env
-from .media import MEDIA_STORAGE
+
+env.require("DJANGO_SECRET_KEY", "DATABASE_URL")
+from .media import MEDIA_STORAGE  # noqa: E402 (it requires the storage's own variables)
+
+env.stop_if_missing()
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 
@@ -31,10 +35,11 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-# Browsers remember HSTS for this long: start lower while trying HTTPS out on a new domain.
-SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
+# Browsers remember HSTS for this long, and keep refusing plain HTTP until it runs out: start
+# at an hour and raise it step by step once every name serves HTTPS (docs/deployment.md).
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 
 # Email: one URL names the server and how to reach it, e.g. smtp+tls://USER:PASSWORD@HOST:587
 # (the forms: https://django-environ.readthedocs.io/en/latest/types.html).

@@ -8,9 +8,19 @@ https://django-storages.readthedocs.io/en/latest/backends/azure.html
 """
 
 from azure.storage.blob import ExponentialRetry
-from django.core.exceptions import ImproperlyConfigured
 
 from .base import env
+
+# What production cannot start without: one line names all that are missing (prod.py).
+env.require("DJANGO_AZURE_CONTAINER")
+if not env.str("DJANGO_AZURE_CONNECTION_STRING", default=""):
+    env.require(
+        "DJANGO_AZURE_ACCOUNT_NAME",
+        "DJANGO_AZURE_ACCOUNT_KEY",
+        described="DJANGO_AZURE_CONNECTION_STRING (or both DJANGO_AZURE_ACCOUNT_NAME and "
+        "DJANGO_AZURE_ACCOUNT_KEY)",
+    )
+env.stop_if_missing()
 
 
 def account():
@@ -18,14 +28,10 @@ def account():
     connection_string = env.str("DJANGO_AZURE_CONNECTION_STRING", default="")
     if connection_string:
         return {"connection_string": connection_string}
-    name = env.str("DJANGO_AZURE_ACCOUNT_NAME", default="")
-    key = env.str("DJANGO_AZURE_ACCOUNT_KEY", default="")
-    if not (name and key):
-        raise ImproperlyConfigured(
-            "Set the DJANGO_AZURE_CONNECTION_STRING environment variable, or both "
-            "DJANGO_AZURE_ACCOUNT_NAME and DJANGO_AZURE_ACCOUNT_KEY"
-        )
-    return {"account_name": name, "account_key": key}
+    return {
+        "account_name": env.str("DJANGO_AZURE_ACCOUNT_NAME"),
+        "account_key": env.str("DJANGO_AZURE_ACCOUNT_KEY"),
+    }
 
 
 CUSTOM_DOMAIN = env.str("DJANGO_AZURE_CUSTOM_DOMAIN", default=None)

@@ -15,6 +15,10 @@ from google.cloud.storage.retry import DEFAULT_RETRY
 
 from .base import env
 
+# What production cannot start without: one line names all that are missing (prod.py).
+env.require("DJANGO_GS_BUCKET_NAME")
+env.stop_if_missing()
+
 # Fail fast when the service is down: the upload view answers 503 and keeps the previous
 # avatar, rather than holding a worker for minutes. django-storages retries every call with
 # the Google client's DEFAULT_RETRY, for up to 120 s, and has no setting to shorten it; this

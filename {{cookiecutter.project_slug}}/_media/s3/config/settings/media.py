@@ -13,6 +13,10 @@ from botocore.config import Config
 
 from .base import env
 
+# What production cannot start without: one line names all that are missing (prod.py).
+env.require("DJANGO_AWS_STORAGE_BUCKET_NAME")
+env.stop_if_missing()
+
 # Bounded memory for large files: two 8 MB parts in flight and two read ahead (s3transfer reads
 # ten ahead by default). Storing 500 MB peaks near 105 MB instead of 200 MB (bench/run).
 UPLOAD_TRANSFER = TransferConfig(max_concurrency=2, multipart_chunksize=8 * 1024 * 1024)
