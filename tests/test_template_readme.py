@@ -13,7 +13,9 @@ from support.tools import DEBIAN_PATH
 pytestmark = pytest.mark.slow
 
 # What the copy of the template leaves out: what a clone does not have.
-NOT_IN_A_CLONE = shutil.ignore_patterns(".git", ".venv", "node_modules", "__pycache__", "*.egg-info")
+NOT_IN_A_CLONE = shutil.ignore_patterns(
+    ".git", ".venv", "node_modules", "__pycache__", "*.egg-info"
+)
 
 
 def first_command():
