@@ -62,7 +62,7 @@ def test_a_local_project_switched_to_a_bucket_passes_its_ci_and_serves_the_moved
     env = project.prod_env(site)
     project.manage("migrate", "--noinput", env=env)
     upload = UPLOAD.format(hex=png((200, 30, 60)).hex())
-    name = project.manage("shell", "-c", upload, env=env).stdout.strip()
+    name = project.manage("shell", "-v0", "-c", upload, env=env).stdout.strip()
     on_disk = (site / "media" / name).read_bytes()
 
     for command in switch_commands(project, option):
