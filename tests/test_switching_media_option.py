@@ -74,6 +74,7 @@ def test_a_local_project_switched_to_a_bucket_passes_its_ci_and_serves_the_moved
     project.manage("copy_media", "disk", "default", env=env)
     url = project.manage(
         "shell",
+        "-v0",
         "-c",
         "from users.models import User; print(User.objects.get().avatar.url)",
         env=env,
