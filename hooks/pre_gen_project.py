@@ -9,66 +9,38 @@ import json
 import re
 import sys
 import unicodedata
+from functools import partial
 
 # The slug names the project's directory, its Python distribution, its Docker image, and
 # its PostgreSQL role and database in .env.example: unquoted SQL identifiers are at most 63
 # characters, and a distribution name starts and ends with a letter or digit.
 SLUG = re.compile(r"[a-z]([a-z0-9_]{0,61}[a-z0-9])?")
 
-# Every distribution the project installs, either media option, dev group included (its
-# uv.lock). A project of the same name shadows it, and installing fails: "your project's
-# requirements are unsatisfiable". The template's tests compare this with each uv.lock.
+# Every distribution the project installs whatever its media option, dev group included (its
+# uv.lock); each option's own are its "packages" in cookiecutter.json's _media_options. A
+# project of the same name shadows it, and installing fails: "your project's requirements are
+# unsatisfiable". The template's tests compare these with each option's uv.lock.
 DEPENDENCIES = {
     "asgiref",
-    "azure-core",
-    "azure-storage-blob",
-    "boto3",
-    "botocore",
     "brotli",
-    "certifi",
-    "cffi",
-    "charset-normalizer",
     "click",
     "colorama",
-    "cryptography",
     "django",
     "django-environ",
-    "django-storages",
-    "google-api-core",
-    "google-auth",
-    "google-cloud-core",
-    "google-cloud-storage",
-    "google-crc32c",
-    "google-resumable-media",
-    "googleapis-common-protos",
     "granian",
-    "idna",
     "iniconfig",
-    "isodate",
-    "jmespath",
-    "opentelemetry-api",
     "packaging",
     "pillow",
     "pluggy",
-    "proto-plus",
-    "protobuf",
     "psycopg",
     "psycopg-binary",
-    "pyasn1",
-    "pyasn1-modules",
-    "pycparser",
     "pygments",
     "pytest",
     "pytest-django",
-    "python-dateutil",
-    "requests",
     "ruff",
-    "s3transfer",
-    "six",
     "sqlparse",
     "typing-extensions",
     "tzdata",
-    "urllib3",
     "whitenoise",
 }
 
@@ -83,13 +55,20 @@ def distribution(name):
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def slug_problem(slug):
+def installed(answers):
+    """Every distribution a project of these answers might install: the slug may name none,
+    whichever media option was chosen, so the project can move to another (copy_media)."""
+    options = answers["_media_options"].values()
+    return DEPENDENCIES | {distribution(name) for option in options for name in option["packages"]}
+
+
+def slug_problem(slug, installed=DEPENDENCIES):
     if not SLUG.fullmatch(slug):
         return (
             "it names the directory, the Python distribution and the PostgreSQL database, so "
             "it must be 1 to 63 of a-z, 0-9 and _, start with a letter and not end with _"
         )
-    if distribution(slug) in DEPENDENCIES:
+    if distribution(slug) in installed:
         return f"the project installs a package named {distribution(slug)!r}, which it would shadow"
     return None
 
@@ -134,11 +113,16 @@ RULES = {
 }
 
 
+def rules(answers):
+    """RULES, with the slug's refusing every package of every media option."""
+    return {**RULES, "project_slug": partial(slug_problem, installed=installed(answers))}
+
+
 def problems(answers):
     """One line for each answer that breaks a rule."""
     return [
         f"error: {name} {answers[name]!r} is not allowed: {problem}."
-        for name, rule in RULES.items()
+        for name, rule in rules(answers).items()
         if (problem := rule(answers[name]))
     ]
 

@@ -9,9 +9,10 @@ container) a deployment would have made beforehand:
 - azure: Azurite (npm), Azure's own emulator, over HTTPS with a certificate made for the run,
   through its well-known development account.
 
-Each is a context manager yielding an ObjectStore: the environment that points a project's
-production settings at it, and a client of the test's own to look inside. Every server is
-stopped when the block ends.
+Each is an ObjectStore class whose start(directory) is a context manager yielding it: the
+environment that points a project's production settings at it, and a client of the test's own
+to look inside. Every server is stopped when the block ends. The option registry
+(support.options) names each option's class.
 """
 
 import json
@@ -40,12 +41,19 @@ class ObjectStore:
 
     refuses_unsigned_reads = False  # of a private object
     checks_signatures = False
+    keeps_access_control = True  # that is_private can read
     certificate = None  # of an HTTPS endpoint: the run's own
     # The setting that puts a CDN's domain in media links, and its value for a port.
     custom_domain = None, None
 
     def __init__(self, server, endpoint, env):
         self.server, self.endpoint, self.env = server, endpoint, env
+
+    @classmethod
+    def start(cls, directory):
+        """A context manager: the emulator started in directory (its log and files), with
+        its bucket made; yields the ObjectStore, stops the server when the block ends."""
+        raise NotImplementedError
 
     def names(self):
         """The stored media names, without the media/ prefix, sorted."""
@@ -86,6 +94,15 @@ class S3Store(ObjectStore):
     # moto refuses an unsigned read of a private object, but does not check signatures.
     refuses_unsigned_reads = True
     custom_domain = "DJANGO_AWS_S3_CUSTOM_DOMAIN", "localhost:{port}"
+
+    @classmethod
+    @contextmanager
+    def start(cls, directory):
+        port = free_port()
+        command = [python_tool("moto_server"), "-H", "127.0.0.1", "-p", str(port)]
+        log = directory / "moto.log"
+        with serve(command, port, cwd=directory, env=dict(os.environ), log=log) as server:
+            yield cls(server, f"http://127.0.0.1:{port}")
 
     def __init__(self, server, endpoint):
         import boto3
@@ -142,7 +159,31 @@ class S3Store(ObjectStore):
 
 class GoogleStore(ObjectStore):
     # The emulator serves any object to anyone: it checks neither ACLs nor signatures.
+    keeps_access_control = False
     custom_domain = "DJANGO_GS_CUSTOM_ENDPOINT", "https://localhost:{port}"
+
+    @classmethod
+    @contextmanager
+    def start(cls, directory):
+        port = free_port()
+        command = [
+            python_tool("gcp-storage-emulator"),
+            "start",
+            "-H",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--default-bucket",
+            BUCKET,
+            "--in-memory",
+        ]
+        log = directory / "gcs-emulator.log"
+        with (
+            serve(command, port, cwd=directory, env=dict(os.environ), log=log) as server,
+            token_endpoint() as token_uri,
+        ):
+            key = service_account_key(directory / "service-account.json", token_uri)
+            yield cls(server, f"http://127.0.0.1:{port}", key)
 
     def __init__(self, server, endpoint, key_file):
         from google.auth.credentials import AnonymousCredentials
@@ -183,6 +224,29 @@ class AzureStore(ObjectStore):
     # Azurite checks every shared access signature.
     refuses_unsigned_reads = checks_signatures = True
     custom_domain = "DJANGO_AZURE_CUSTOM_DOMAIN", "localhost:{port}"
+
+    @classmethod
+    @contextmanager
+    def start(cls, directory):
+        port = free_port()
+        cert, key = self_signed_certificate(directory)
+        command = [
+            node_tool("azurite-blob"),
+            "--blobHost",
+            "127.0.0.1",
+            "--blobPort",
+            str(port),
+            "--inMemoryPersistence",
+            "--disableTelemetry",
+            "--skipApiVersionCheck",
+            "--cert",
+            str(cert),
+            "--key",
+            str(key),
+        ]
+        log = directory / "azurite.log"
+        with serve(command, port, cwd=directory, env=dict(os.environ), log=log) as server:
+            yield cls(server, f"https://127.0.0.1:{port}", cert)
 
     def __init__(self, server, endpoint, certificate):
         from azure.storage.blob import BlobServiceClient
@@ -292,54 +356,12 @@ def service_account_key(path, token_uri):
     return path
 
 
-@contextmanager
 def object_store(option, directory):
-    """The emulator of one bucket option, started in directory (its log and files)."""
-    directory = Path(directory)
-    port = free_port()
-    endpoint = f"http://127.0.0.1:{port}"
-    env = dict(os.environ)
-    if option == "s3":
-        command = [python_tool("moto_server"), "-H", "127.0.0.1", "-p", str(port)]
-        with serve(command, port, cwd=directory, env=env, log=directory / "moto.log") as server:
-            yield S3Store(server, endpoint)
-    elif option == "gcs":
-        command = [
-            python_tool("gcp-storage-emulator"),
-            "start",
-            "-H",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--default-bucket",
-            BUCKET,
-            "--in-memory",
-        ]
-        log = directory / "gcs-emulator.log"
-        with (
-            serve(command, port, cwd=directory, env=env, log=log) as server,
-            token_endpoint() as token_uri,
-        ):
-            key = service_account_key(directory / "service-account.json", token_uri)
-            yield GoogleStore(server, endpoint, key)
-    elif option == "azure":
-        cert, key = self_signed_certificate(directory)
-        command = [
-            node_tool("azurite-blob"),
-            "--blobHost",
-            "127.0.0.1",
-            "--blobPort",
-            str(port),
-            "--inMemoryPersistence",
-            "--disableTelemetry",
-            "--skipApiVersionCheck",
-            "--cert",
-            str(cert),
-            "--key",
-            str(key),
-        ]
-        endpoint = f"https://127.0.0.1:{port}"
-        with serve(command, port, cwd=directory, env=env, log=directory / "azurite.log") as server:
-            yield AzureStore(server, endpoint, cert)
-    else:
+    """The emulator of one bucket option, started in directory (its log and files): a context
+    manager yielding its ObjectStore. The registry (support.options) says which it is."""
+    from .options import OPTIONS  # the registry names this module's classes: import it late
+
+    emulator = OPTIONS[option].emulator
+    if emulator is None:
         raise ValueError(f"no object store for media option {option!r}")
+    return emulator.start(Path(directory))

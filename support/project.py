@@ -9,27 +9,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .options import OPTIONS
 from .tools import python_tool
 
 TEMPLATE = Path(__file__).resolve().parent.parent
-OPTIONS = ["local", "s3", "gcs", "azure"]
-BUCKET_OPTIONS = ["s3", "gcs", "azure"]  # the options that keep media in object storage
 ADMIN, PASSWORD = "admin", "a-long-admin-password"
-# What production settings need of each bucket option to start: throwaway values, for
-# commands that never reach the bucket (support.object_stores has those that do).
-BUCKET_SETTINGS = {
-    "s3": {
-        "DJANGO_AWS_STORAGE_BUCKET_NAME": "uploads",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-    },
-    "gcs": {"DJANGO_GS_BUCKET_NAME": "uploads"},
-    "azure": {
-        "DJANGO_AZURE_CONTAINER": "uploads",
-        "DJANGO_AZURE_ACCOUNT_NAME": "testaccount",
-        "DJANGO_AZURE_ACCOUNT_KEY": "dGVzdGluZy1rZXktbm90LWEtc2VjcmV0",
-    },
-}
 # The hashed style sheet a production page links to: css/site.<12 hex digits>.css.
 HASHED_CSS = re.compile(r"/static/css/site\.[0-9a-f]{12}\.css")
 
@@ -45,7 +29,7 @@ def bake(output_dir, **answers):
     path = cookiecutter(
         str(TEMPLATE), no_input=True, output_dir=str(output_dir), extra_context=answers
     )
-    return Project(Path(path), answers.get("media_storage", OPTIONS[0]))
+    return Project(Path(path), answers.get("media_storage", next(iter(OPTIONS))))
 
 
 @dataclass
@@ -55,6 +39,11 @@ class Project:
     path: Path
     media_storage: str
     static_root: Path | None = None  # collected already, by the project's CI workflow
+
+    @property
+    def option(self):
+        """Its media option (support.options)."""
+        return OPTIONS[self.media_storage]
 
     @property
     def python(self):
@@ -110,7 +99,7 @@ class Project:
             # Servers in tests listen on loopback only.
             "WEB_HOST": "127.0.0.1",
         }
-        values.update(BUCKET_SETTINGS.get(self.media_storage, {}))
+        values.update(self.option.settings)
         return self.env(**{**values, **overrides})
 
     def collected_static(self):
@@ -178,12 +167,3 @@ class Project:
         variables = dict(value.split("=", 1) for value in settings["Environment"])
         variables.pop("PATH")  # the project's .venv/bin comes first in env() already
         return shlex.split(command), variables
-
-
-def replace_once(text, old, new, regex=False):
-    """Replace exactly one occurrence, so a change to the shipped file fails loudly here."""
-    pattern = old if regex else re.escape(old)
-    result, count = re.subn(pattern, new.replace("\\", "\\\\"), text)
-    if count != 1:
-        raise AssertionError(f"expected one {old!r}, found {count}")
-    return result

@@ -3,7 +3,7 @@
 - development: manage.py runserver with development settings;
 - production: the web process as deploy/web.service runs it, with production settings,
   behind nginx or Apache over HTTPS (the project's deploy/nginx.conf or deploy/apache.conf),
-  with the option's object storage emulator (support.object_stores) for s3, gcs and azure.
+  with the object storage emulator of a bucket option (support.options names it).
 
 Each is a context manager: every server it starts is stopped when the block ends.
 """
@@ -14,7 +14,6 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .object_stores import object_store
 from .processes import free_port, serve
 from .project import PASSWORD
 from .webservers import (
@@ -137,47 +136,29 @@ def production_stack(project, directory, web_server="nginx", cdn=False):
     with production settings, behind the project's nginx or Apache site over HTTPS: the
     single-server deployment. With cdn, a caching proxy on its own origin (localhost, so the
     browser treats it as another site) stands in for a CDN in front of the uploads: of the
-    media domain's server block for local media (nginx), of the bucket otherwise."""
+    media domain's server block for media on disk (nginx), of the bucket otherwise."""
     directory = Path(directory)
     media_root = directory / "srv" / "media"
     media_root.mkdir(parents=True)
     (directory / web_server).mkdir()
     app_port, http_port, https_port = free_port(), free_port(), free_port()
+    emulator = project.option.emulator
     with ExitStack() as running:
-        store, storage = None, {}
-        if project.media_storage != "local":
-            store = running.enter_context(object_store(project.media_storage, directory))
-            storage = dict(store.env)
+        store = running.enter_context(emulator.start(directory)) if emulator else None
+        storage = dict(store.env) if store else {}
         cdn_port, media_domain_port = (free_port(), free_port()) if cdn else (None, None)
-        if cdn and store:
-            storage.update(store.cdn_settings(cdn_port))
-            store.allow_public_reads()
-        elif cdn:
-            storage["DJANGO_MEDIA_URL"] = f"https://localhost:{cdn_port}/media/"
-        # The web process as deploy/web.service runs it (on loopback), on a free port.
-        command, service_env = project.service()
-        overrides = {
-            # One worker process (of WEB_THREADS threads): enough for every test, and half the
-            # start-up of the default, one per core.
-            "WEB_CONCURRENCY": "1",
-            "DJANGO_MEDIA_ROOT": str(media_root),
-            "DJANGO_STATIC_ROOT": str(project.collected_static()),
-            "PORT": str(app_port),
-            **storage,
-        }
-        env = project.prod_env(directory, **{**service_env, **overrides})
-        project.create_database(env)
+        if cdn:
+            storage.update(media_links_on_cdn(store, cdn_port))
+        command, env = web_process(project, directory, app_port, media_root, storage)
         configure, start = WEB_SERVERS[web_server]
-        local_cdn = cdn and project.media_storage == "local"
-        extra = {"media_domain_port": media_domain_port} if local_cdn else {}
         main = configure(
             project,
             directory / web_server,
             http_port=http_port,
             https_port=https_port,
             app_port=app_port,
-            media_parent=media_root.parent if project.media_storage == "local" else None,
-            **extra,
+            media_parent=None if store else media_root.parent,
+            **({"media_domain_port": media_domain_port} if cdn and not store else {}),
         )
         log = directory / "web.log"
         app = running.enter_context(serve(command, app_port, cwd=project.path, env=env, log=log))
@@ -187,26 +168,8 @@ def production_stack(project, directory, web_server="nginx", cdn=False):
         )
         cdn_log = None
         if cdn:
-            (directory / "cdn").mkdir()
-            if local_cdn:  # the media domain's server block is the origin
-                site = main.with_name("site.conf").read_text()
-                host = re.search(r"server_name (media\.\S+);", site).group(1)
-                origin = f"https://127.0.0.1:{media_domain_port}"
-            else:  # the bucket is
-                host, origin = None, store.cdn_origin()
-            cdn_main = caching_proxy_config(
-                directory / "cdn", port=cdn_port, origin=origin, origin_host=host
-            )
-            cdn_log = cdn_main.with_name("access.log")
-            running.enter_context(
-                serve(
-                    nginx_command(cdn_main),
-                    cdn_port,
-                    cwd=cdn_main.parent,
-                    env=dict(os.environ),
-                    log=directory / "cdn.log",
-                )
-            )
+            origin = (None, store.cdn_origin()) if store else media_domain(main, media_domain_port)
+            cdn_log = running.enter_context(caching_proxy(directory, cdn_port, *origin))
         yield Stack(
             project,
             env,
@@ -219,3 +182,51 @@ def production_stack(project, directory, web_server="nginx", cdn=False):
             store=store,
             directory=directory,
         )
+
+
+def web_process(project, directory, port, media_root, storage):
+    """The web process as deploy/web.service runs it (on loopback), on port, with its
+    database made: (command, environment)."""
+    command, service_env = project.service()
+    overrides = {
+        # One worker process (of WEB_THREADS threads): enough for every test, and half the
+        # start-up of the default, one per core.
+        "WEB_CONCURRENCY": "1",
+        "DJANGO_MEDIA_ROOT": str(media_root),
+        "DJANGO_STATIC_ROOT": str(project.collected_static()),
+        "PORT": str(port),
+        **storage,
+    }
+    env = project.prod_env(directory, **{**service_env, **overrides})
+    project.create_database(env)
+    return command, env
+
+
+def media_links_on_cdn(store, port):
+    """The production settings that link media through a CDN at https://localhost:port. A
+    bucket lets the CDN read it (the emulators cannot tell a CDN apart from anyone else)."""
+    if store is None:
+        return {"DJANGO_MEDIA_URL": f"https://localhost:{port}/media/"}
+    store.allow_public_reads()
+    return store.cdn_settings(port)
+
+
+def media_domain(main, port):
+    """The origin of a CDN in front of media on disk: the media domain's server block of the
+    site main includes, on port; (host it answers to, URL)."""
+    site = main.with_name("site.conf").read_text()
+    host = re.search(r"server_name (media\.\S+);", site).group(1)
+    return host, f"https://127.0.0.1:{port}"
+
+
+@contextmanager
+def caching_proxy(directory, port, origin_host, origin):
+    """A caching proxy (nginx) standing in for a CDN on port, in front of origin (asked for
+    origin_host, or origin's own host for None); yields its access log."""
+    (directory / "cdn").mkdir()
+    main = caching_proxy_config(
+        directory / "cdn", port=port, origin=origin, origin_host=origin_host
+    )
+    command = nginx_command(main)
+    with serve(command, port, cwd=main.parent, env=dict(os.environ), log=directory / "cdn.log"):
+        yield main.with_name("access.log")

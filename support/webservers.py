@@ -9,7 +9,6 @@ import re
 import subprocess
 from pathlib import Path
 
-from .project import replace_once
 from .tools import debian_tool
 
 
@@ -251,3 +250,12 @@ def caching_proxy_config(directory, *, port, origin, origin_host=None):
         "        }\n"
         "    }\n",
     )
+
+
+def replace_once(text, old, new, regex=False):
+    """Replace exactly one occurrence, so a change to the shipped file fails loudly here."""
+    pattern = old if regex else re.escape(old)
+    result, count = re.subn(pattern, new.replace("\\", "\\\\"), text)
+    if count != 1:
+        raise AssertionError(f"expected one {old!r}, found {count}")
+    return result

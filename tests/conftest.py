@@ -26,27 +26,11 @@ from contextlib import ExitStack
 import pytest
 
 from support import browser as chromium
-from support.project import OPTIONS, bake
+from support.options import OPTIONS
+from support.project import bake
 from support.scratch import scratch_directory
 from support.stacks import development_stack, production_stack
 from support.tools import IN_CI, MissingTool
-
-# The answers each option is baked with. They double as a test of the answers: "Email" is a
-# standard-library name that older versions refused (the project never imports its own
-# name), the s3 answers hold every character a generated file must escape, and "3D Prints"
-# starts with a digit.
-ANSWERS = {
-    "local": {"media_storage": "local", "project_name": "Email"},
-    "s3": {
-        "media_storage": "s3",
-        "project_name": 'Café "Crème" \\ #1 {brace} 🎉 <b>&',
-        "description": 'Uploads & "avatars" \\ # {x} — *not* <i>markup</i> ✓',
-        "author_name": "Zoë O'Brien \\ {z} 🎨",
-    },
-    # A leading digit: the slug becomes site_3d_prints.
-    "gcs": {"media_storage": "gcs", "project_name": "3D Prints"},
-    "azure": {"media_storage": "azure", "project_name": "Blue Gallery", "domain_name": "blue.test"},
-}
 
 
 def pytest_configure(config):
@@ -116,6 +100,11 @@ def bake_fixture(tmp_path):
     return lambda **answers: bake(tmp_path / f"bake-{next(count)}", **answers)
 
 
+def bake_option(directory, option):
+    """A bake of option with its standard answers (support.options)."""
+    return bake(directory, media_storage=option, **OPTIONS[option].answers)
+
+
 def once_per_option(make):
     """make(option), called on an option's first use only; later uses get the same value.
     Session fixtures are kept this way rather than parametrized: a parametrized session fixture
@@ -133,7 +122,7 @@ def once_per_option(make):
 @pytest.fixture(scope="session")
 def baked(tmp_path_factory):
     return once_per_option(
-        lambda option: bake(tmp_path_factory.mktemp(f"baked-{option}"), **ANSWERS[option])
+        lambda option: bake_option(tmp_path_factory.mktemp(f"baked-{option}"), option)
     )
 
 
@@ -145,9 +134,7 @@ def baked_project(request, baked):
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory):
     return once_per_option(
-        lambda option: bake(
-            tmp_path_factory.mktemp(f"installed-{option}"), **ANSWERS[option]
-        ).install()
+        lambda option: bake_option(tmp_path_factory.mktemp(f"installed-{option}"), option).install()
     )
 
 

@@ -11,6 +11,9 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
+from support.options import BUCKET_OPTIONS, OPTIONS
+from support.project import TEMPLATE
+
 TEXT_SUFFIXES = {".py", ".toml", ".md", ".txt", ".html", ".css", ".conf", ".example", ""}
 
 
@@ -49,36 +52,40 @@ def test_no_file_keeps_template_syntax(baked_project):
     assert leftovers == []
 
 
-# Each bucket option's backend, django-storages extra, and a variable of its own.
-BUCKET_FILES = {
-    "s3": ("storages.backends.s3.S3Storage", "s3", "DJANGO_AWS_S3_ENDPOINT_URL"),
-    "gcs": ("storages.backends.gcloud.GoogleCloudStorage", "google", "DJANGO_GS_BUCKET_NAME"),
-    "azure": ("config.storage.MediaStorage", "azure", "DJANGO_AZURE_CONTAINER"),
-}
-
-
 def test_only_the_chosen_media_option_ships(baked_project):
+    option = baked_project.option
     media_settings = (baked_project.path / "config" / "settings" / "media.py").read_text()
     nginx = (baked_project.path / "deploy" / "nginx.conf").read_text()
     apache = (baked_project.path / "deploy" / "apache.conf").read_text()
+    pyproject_text = (baked_project.path / "pyproject.toml").read_text()
+    env_example = (baked_project.path / ".env.example").read_text()
 
     assert not (baked_project.path / "_media").exists()
-    if baked_project.media_storage == "local":
-        assert "FileSystemStorage" in media_settings
-        assert "location /media/" in nginx
-        assert "Alias /media/" in apache
-        assert "storages" not in (baked_project.path / "pyproject.toml").read_text()
+    assert f'"BACKEND": "{option.backend}"' in media_settings
+    # The web server serves /media/ from the disk, or never sees it.
+    assert ("location /media/" in nginx) == ("/media/" in nginx) == (not option.bucket)
+    assert ("Alias /media/" in apache) == ("/media/" in apache) == (not option.bucket)
+    if option.extra:
+        assert f"django-storages[{option.extra}]" in pyproject_text
     else:
-        backend, extra, variable = BUCKET_FILES[baked_project.media_storage]
-        assert backend in media_settings
-        assert "/media/" not in nginx
-        assert "/media/" not in apache
-        assert f"django-storages[{extra}]" in (baked_project.path / "pyproject.toml").read_text()
-        env_example = (baked_project.path / ".env.example").read_text()
-        assert variable in env_example
-        # Only the chosen option's variables.
-        others = [v for b, e, v in BUCKET_FILES.values() if v != variable]
-        assert not [v for v in others if v in env_example]
+        assert "storages" not in pyproject_text
+    # The variables production needs to start: the chosen option's, and no other's.
+    variables = {name for other in OPTIONS.values() for name in other.settings}
+    assert {name for name in variables if name in env_example} == set(option.settings)
+
+
+def test_cookiecutter_json_the_option_registry_and_the_option_folders_agree():
+    """An option is its name in the prompt, its data, its registry entry and its whole files."""
+    template = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
+    folders = TEMPLATE / "{{cookiecutter.project_slug}}" / "_media"
+
+    assert list(OPTIONS) == template["media_storage"]  # in the prompt's order: the default first
+    assert list(template["_media_options"]) == template["media_storage"]
+    assert sorted(path.name for path in folders.iterdir()) == sorted(OPTIONS)
+    for option in OPTIONS.values():
+        assert (option.emulator is not None) == option.bucket, option.name
+        assert (option.signature is not None) == (option.expiry is not None) == option.bucket
+        assert bool(option.outage_errors) == option.bucket, option.name
 
 
 def test_each_bake_gets_its_own_development_secret_in_dot_env(bake):
@@ -133,7 +140,7 @@ def example_values(project):
 
 
 @pytest.mark.parametrize("slug", [None, "a__b_" + "x" * 58, "site_3d_prints"])
-@pytest.mark.parametrize("option", ["s3", "gcs", "azure"])
+@pytest.mark.parametrize("option", BUCKET_OPTIONS)
 def test_every_example_value_is_valid_for_its_service(bake, option, slug):
     project = bake(media_storage=option, **({"project_slug": slug} if slug else {}))
     values = example_values(project)

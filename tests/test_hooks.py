@@ -26,6 +26,8 @@ def hook(name):
 
 
 pre_gen = hook("pre_gen_project")
+# The answers a bake renders by default: the hooks read the media options' data from them.
+DEFAULTS = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
 
 BAD_SLUGS = [
     ("My_Project", "a-z, 0-9 and _"),
@@ -40,6 +42,10 @@ BAD_SLUGS = [
     ("sqlparse", "installs a package named 'sqlparse'"),
     ("typing_extensions", "installs a package named 'typing-extensions'"),
     ("django_environ", "installs a package named 'django-environ'"),
+    # Every media option's packages, whichever option is chosen.
+    ("boto3", "installs a package named 'boto3'"),
+    ("google_auth", "installs a package named 'google-auth'"),
+    ("azure_core", "installs a package named 'azure-core'"),
 ]
 # Refused by older versions, harmless: the project never imports a module named after
 # itself (its directory is not on sys.path; only its contents are).
@@ -63,12 +69,12 @@ GOOD_EMAILS = ["you@example.com", "zoë+tag@exämple.org"]
 
 @pytest.mark.parametrize(("slug", "rule"), BAD_SLUGS)
 def test_a_slug_that_would_break_the_project_is_refused_with_the_reason(slug, rule):
-    assert rule in pre_gen.slug_problem(slug)
+    assert rule in problem("project_slug", slug)
 
 
 @pytest.mark.parametrize("slug", HARMLESS_SLUGS)
 def test_a_harmless_slug_is_accepted(slug):
-    assert pre_gen.slug_problem(slug) is None
+    assert problem("project_slug", slug) is None
 
 
 @pytest.mark.parametrize(("domain", "rule"), BAD_DOMAINS)
@@ -124,7 +130,7 @@ def test_the_widest_project_names_bake_within_the_line_length(bake, name):
 
 def test_main_writes_one_line_per_bad_answer_and_fails(capsys):
     answers = {"project_slug": "django", "domain_name": "Example.com", "author_email": "x@y.z"}
-    answers["project_name"] = "Shop"
+    answers.update(project_name="Shop", _media_options=DEFAULTS["_media_options"])
 
     assert pre_gen.main(json.dumps(answers)) == 1
 
@@ -140,8 +146,10 @@ def test_the_refused_package_names_are_exactly_what_each_project_installs(instal
     lock = tomllib.loads((installed_project.path / "uv.lock").read_text())
     own = pre_gen.distribution(installed_project.path.name)
     locked = {pre_gen.distribution(p["name"]) for p in lock["package"]} - {own}
+    packages = set(installed_project.option.data["packages"])
 
-    assert locked <= pre_gen.DEPENDENCIES, "add these to DEPENDENCIES in the hook"
+    # Where not: DEPENDENCIES in the hook, or the option's packages in cookiecutter.json.
+    assert locked == pre_gen.DEPENDENCIES | packages
 
 
 def test_the_post_gen_hook_keeps_only_the_chosen_options_files(tmp_path):
@@ -176,7 +184,12 @@ def bake_cli(tmp_path, **answers):
 
 @pytest.mark.parametrize(
     ("answer", "value"),
-    [("project_slug", "django"), ("domain_name", "example.com/"), ("author_email", "you")],
+    [
+        ("project_slug", "django"),
+        ("project_slug", "boto3"),  # an s3 package, refused in a local bake too
+        ("domain_name", "example.com/"),
+        ("author_email", "you"),
+    ],
 )
 def test_the_cli_refuses_a_bad_answer_with_one_line_and_no_directory(tmp_path, answer, value):
     result = bake_cli(tmp_path, **{answer: value})
@@ -188,7 +201,7 @@ def test_the_cli_refuses_a_bad_answer_with_one_line_and_no_directory(tmp_path, a
 
 
 def problem(answer, value):
-    return pre_gen.RULES[answer](value)
+    return pre_gen.rules(DEFAULTS)[answer](value)
 
 
 def test_the_cli_bakes_a_name_older_versions_refused(tmp_path):

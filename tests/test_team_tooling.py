@@ -109,7 +109,7 @@ def test_the_dockerfile_builds_in_stages_runs_as_a_user_and_starts_the_procfile(
     assert "\nUSER 10001\n" in dockerfile
     assert "collectstatic --noinput" in dockerfile
     assert "sed -n 's/^web: //p' Procfile" in dockerfile
-    assert ("VOLUME" in dockerfile) == (baked_project.media_storage == "local")
+    assert ("VOLUME" in dockerfile) == (not baked_project.option.bucket)
 
 
 def test_the_dockerfile_command_runs_the_procfile_line(baked_project, tmp_path):
@@ -150,7 +150,7 @@ def test_compose_has_the_app_postgres_and_nginx_with_the_shipped_config(baked_pr
     assert services["nginx"]["network_mode"] == "service:web"
     assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in services["nginx"]["volumes"]
     media = f"media:/srv/{baked_project.path.name}/media"
-    assert (media in services["web"].get("volumes", [])) == (baked_project.media_storage == "local")
+    assert (media in services["web"].get("volumes", [])) == (not baked_project.option.bucket)
 
 
 def test_the_makefile_holds_the_everyday_commands_and_its_lint_passes(installed_project):
