@@ -9,7 +9,8 @@ import pytest
 import requests
 
 from support.images import png
-from support.project import BUCKET_OPTIONS, TEMPLATE, Project
+from support.options import BUCKET_OPTIONS
+from support.project import TEMPLATE, Project
 from support.tools import python_tool
 from support.workflow import run_workflow
 
