@@ -22,10 +22,12 @@ SLUG = re.compile(r"[a-z]([a-z0-9_]{0,61}[a-z0-9])?")
 # unsatisfiable". The template's tests compare these with each option's uv.lock.
 DEPENDENCIES = {
     "asgiref",
+    "async-timeout",
     "brotli",
     "click",
     "colorama",
     "django",
+    "django-axes",
     "django-environ",
     "granian",
     "iniconfig",
@@ -37,6 +39,7 @@ DEPENDENCIES = {
     "pygments",
     "pytest",
     "pytest-django",
+    "redis",
     "ruff",
     "sqlparse",
     "typing-extensions",

@@ -142,6 +142,7 @@ class Project:
         if not made.exists():
             env = {**env, "DATABASE_URL": f"sqlite:///{made}"}
             self.manage("migrate", "--noinput", env=env)
+            self.manage("createcachetable", env=env)
             superuser = {**env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD}
             user = ["--username", ADMIN, "--email", "admin@example.com"]
             self.manage("createsuperuser", "--noinput", *user, env=superuser)

@@ -1,15 +1,22 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth.views import PasswordResetView
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from config.middleware import too_large
 from config.views import favicon
+from users.throttling import throttle_password_resets
 from users.views import profile, remove_avatar
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path(
+        "accounts/password_reset/",
+        throttle_password_resets(PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("profile/", profile, name="profile"),
     path("profile/avatar/remove/", remove_avatar, name="remove_avatar"),

@@ -19,7 +19,7 @@ print(settings.EMAIL_BACKEND.rsplit(".", 2)[-2], settings.EMAIL_HOST, settings.E
 
 
 @pytest.mark.django_db
-def test_a_password_reset_by_email_sets_a_new_password(client):
+def test_a_password_reset_by_email_sets_a_new_password(client, rf):
     User.objects.create_user("ada", "ada@example.com", "the-old-password")
 
     asked = client.post(reverse("password_reset"), {"email": "ada@example.com"}, follow=True)
@@ -37,8 +37,9 @@ def test_a_password_reset_by_email_sets_a_new_password(client):
     assert message.to == ["ada@example.com"]
     assert "Choose a new password" in form.content.decode()
     assert "Your password is changed" in done.content.decode()
-    assert authenticate(username="ada", password=new_password) is not None
-    assert authenticate(username="ada", password="the-old-password") is None
+    # As a login form asks: with its request (the login throttle needs the client's address).
+    assert authenticate(rf.post("/"), username="ada", password=new_password) is not None
+    assert authenticate(rf.post("/"), username="ada", password="the-old-password") is None
     # The link works once.
     assert "This link no longer works" in client.get(link, follow=True).content.decode()
 

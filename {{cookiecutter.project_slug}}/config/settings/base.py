@@ -6,6 +6,7 @@ Media and static files are kept strictly apart:
 They never share a directory or a URL prefix: https://docs.djangoproject.com/en/5.2/topics/files/
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "storage_checks",
     "users",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a throttled login into users/throttling's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -86,6 +90,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "users.User"
 LOGIN_REDIRECT_URL = "profile"
 LOGOUT_REDIRECT_URL = "home"
+
+# django-axes first: it refuses a throttled login before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login and password-reset throttling (users/throttling.py, docs/security.md).
+AXES_HANDLER = "users.throttling.LoginThrottle"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = 5  # failed logins to one account from one address
+ADDRESS_FAILURE_LIMIT = 20  # failed logins from one address, over any accounts
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# A lock ends on time whatever is tried meanwhile, and a success forgets earlier failures.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "users.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "users.throttling.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # failures are what count; successes need no rows
+AXES_VERBOSE = False
+PASSWORD_RESETS_PER_HOUR = 5  # from one address, and to one email address
+# Addresses of the web server in front (deploy/nginx.conf, deploy/apache.conf): only from
+# them is X-Forwarded-For read, for the client's address.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -138,5 +166,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "{levelname} {name}: {message}", "style": "{"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # Lockouts only (WARNING), not a line for every login.
+        "axes": {"level": "WARNING"},
+    },
 }

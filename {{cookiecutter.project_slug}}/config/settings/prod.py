@@ -28,6 +28,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# One cache for every process and server: the database's by default (manage.py
+# createcachetable makes its table in the release step), Redis with redis://HOST:6379/0.
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="dbcache://django_cache")}
+
 # HTTPS. The proxy in front (deploy/nginx.conf) ends TLS and says so in X-Forwarded-Proto;
 # trust that header only behind a proxy that always sets it:
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secure-proxy-ssl-header
