@@ -2,7 +2,8 @@
 start a git repository.
 
 Files that differ by storage option live whole under _media/<option>/, laid out like
-the project itself; the chosen option's files move into place and the rest go.
+the project itself; the chosen option's files move into place and the rest go. Its
+_fragments/ were included into shared files while rendering (_media/README.md): they go too.
 """
 
 import json
@@ -15,6 +16,8 @@ from pathlib import Path
 def install_media_option(project, option):
     options = project / "_media"
     chosen = options / option
+    # Included into shared files while rendering: not files of the project.
+    shutil.rmtree(chosen / "_fragments", ignore_errors=True)
     for source in sorted(path for path in chosen.rglob("*") if path.is_file()):
         target = project / source.relative_to(chosen)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 | fixture | what you get | made |
 |---|---|---|
 | `bake(**answers)` | a fresh bake, not installed | per test |
-| `baked(option)`, `baked_project` | each option baked with its standard answers | once |
+| `baked(option)`, `baked_project` | each option baked with its answers in support.options | once |
 | `installed(option)`, `installed_project` | each option baked and installed (uv sync) | once |
 | `workflow_runs(option)`, `workflow_run` | each installed option after its CI workflow ran | once |
 | `development_stack` | `local` and `s3` under runserver with development settings | once |

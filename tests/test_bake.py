@@ -81,7 +81,7 @@ def test_cookiecutter_json_the_option_registry_and_the_option_folders_agree():
 
     assert list(OPTIONS) == template["media_storage"]  # in the prompt's order: the default first
     assert list(template["_media_options"]) == template["media_storage"]
-    assert sorted(path.name for path in folders.iterdir()) == sorted(OPTIONS)
+    assert sorted(path.name for path in folders.iterdir() if path.is_dir()) == sorted(OPTIONS)
     for option in OPTIONS.values():
         assert (option.emulator is not None) == option.bucket, option.name
         assert (option.signature is not None) == (option.expiry is not None) == option.bucket

@@ -156,6 +156,9 @@ def test_the_post_gen_hook_keeps_only_the_chosen_options_files(tmp_path):
     for option in ("local", "s3"):
         (tmp_path / "_media" / option / "config").mkdir(parents=True)
         (tmp_path / "_media" / option / "config" / "media.py").write_text(option)
+        # Included into shared files while rendering: none of them stays.
+        (tmp_path / "_media" / option / "_fragments").mkdir()
+        (tmp_path / "_media" / option / "_fragments" / "compose.yaml").write_text(option)
 
     (tmp_path / "README.md").write_text("Run it:\n\n```sh\nuv sync\n```\n")
 
