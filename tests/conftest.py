@@ -9,6 +9,7 @@
 | `development_stack` | `local` and `s3` under runserver with development settings | once |
 | `production_stack(option, web_server)` | the web process behind nginx or Apache | once |
 | `local_behind_nginx`, `s3_behind_nginx`, `local_behind_apache` | production stacks | once |
+| `scaled_out` | `s3` on two app servers behind nginx, sharing PostgreSQL, Redis, a bucket | once |
 | `browser`, `page` | Debian's Chromium through Playwright; a fresh page | once; per test |
 
 "once": on first use in the session (in each parallel worker), then shared.
@@ -28,6 +29,7 @@ import pytest
 from support import browser as chromium
 from support.options import OPTIONS
 from support.project import bake
+from support.scale_out import scaled_out_stack
 from support.scratch import scratch_directory
 from support.stacks import development_stack, production_stack
 from support.tools import IN_CI, MissingTool
@@ -58,6 +60,7 @@ STACK_FIXTURES = {
     "local_behind_nginx": "local",
     "s3_behind_nginx": "s3",
     "local_behind_apache": "local",
+    "scaled_out": "s3",
 }
 
 
@@ -215,6 +218,12 @@ def s3_behind_nginx(production_stack):
 @pytest.fixture(scope="session")
 def local_behind_apache(production_stack):
     return production_stack("local", "apache")
+
+
+@pytest.fixture(scope="session")
+def scaled_out(installed, tmp_path_factory):
+    with scaled_out_stack(installed("s3"), tmp_path_factory.mktemp("scaled-out")) as stack:
+        yield stack
 
 
 @pytest.fixture(scope="session")

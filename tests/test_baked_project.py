@@ -116,7 +116,9 @@ def test_the_development_server_serves_static_files_as_edited_even_after_collect
 def test_createsuperuser_works_without_prompts(development_stack):
     check = (
         "from django.contrib.auth import authenticate;"
-        f"u = authenticate(username={ADMIN!r}, password={PASSWORD!r});"
+        "from django.test import RequestFactory;"
+        # As a login form asks, with its request: the login throttle reads its address.
+        f"u = authenticate(RequestFactory().post('/'), username={ADMIN!r}, password={PASSWORD!r});"
         "print(u.is_superuser, u.email)"
     )
     project = development_stack.project

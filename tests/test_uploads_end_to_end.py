@@ -5,71 +5,26 @@ options, the option's emulator is the endpoint (support.object_stores). Requests
 nginx like a browser's would.
 """
 
-import html
 import io
 import json
-import re
 import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-import requests
 from PIL import Image
 
 from support.images import photo_with_gps, pixels, png
 from support.object_stores import BUCKET
 from support.options import BUCKET_OPTIONS, OPTIONS
 from support.stacks import production_stack
+from support.visitor import PASSWORD, Visitor
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
-PASSWORD = "a-long-user-password"
 SIMULTANEOUS = 20
-
-
-class Visitor:
-    """One user's browser session, as plain HTTP: cookies, CSRF token, Referer."""
-
-    def __init__(self, stack):
-        self.base = stack.base_url
-        self.session = requests.Session()
-        self.session.trust_env = False  # loopback only: no proxy, no CA bundle from the env
-        self.session.verify = str(stack.certificates)  # the test's own
-
-    def get(self, path):
-        return self.session.get(urljoin(self.base, path), timeout=60, allow_redirects=False)
-
-    def post(self, path, **kwargs):
-        page = self.get(path)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        return self.session.post(
-            urljoin(self.base, path),
-            data={"csrfmiddlewaretoken": token, **kwargs.pop("data", {})},
-            headers={"Referer": urljoin(self.base, path)},
-            timeout=60,
-            allow_redirects=False,
-            **kwargs,
-        )
-
-    def log_in(self, username):
-        response = self.post("/accounts/login/", data={"username": username, "password": PASSWORD})
-        assert response.status_code == 302, response.text
-
-    def use_session(self, key):
-        self.session.cookies.set("sessionid", key, domain=urlsplit(self.base).hostname)
-
-    def upload(self, content, name="avatar.png"):
-        return self.post("/profile/", files={"avatar": (name, content, "image/png")})
-
-    def avatar_src(self):
-        found = re.search(r'<img src="([^"]+)"', self.get("/profile/").text)
-        return html.unescape(found.group(1)) if found else None
-
-    def get_media(self, src):
-        return self.session.get(urljoin(self.base, src), timeout=60)
 
 
 def visitor_with_avatar(stack, username, colour):

@@ -1,0 +1,55 @@
+"""One user's browser session against a running stack, as plain HTTP."""
+
+import html
+import re
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+# The password of the users tests make for visitors (Stack.create_users(..., password=)).
+PASSWORD = "a-long-user-password"
+
+
+class Visitor:
+    """One user's browser session, as plain HTTP: cookies, CSRF token, Referer."""
+
+    def __init__(self, stack):
+        self.base = stack.base_url
+        self.session = requests.Session()
+        self.session.trust_env = False  # loopback only: no proxy, no CA bundle from the env
+        self.session.verify = str(stack.certificates)  # the test's own
+
+    def get(self, path):
+        return self.session.get(urljoin(self.base, path), timeout=60, allow_redirects=False)
+
+    def post(self, path, **kwargs):
+        page = self.get(path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        return self.session.post(
+            urljoin(self.base, path),
+            data={"csrfmiddlewaretoken": token, **kwargs.pop("data", {})},
+            headers={"Referer": urljoin(self.base, path)},
+            timeout=60,
+            allow_redirects=False,
+            **kwargs,
+        )
+
+    def log_in(self, username, password=PASSWORD):
+        response = self.try_log_in(username, password)
+        assert response.status_code == 302, response.text
+
+    def try_log_in(self, username, password):
+        return self.post("/accounts/login/", data={"username": username, "password": password})
+
+    def use_session(self, key):
+        self.session.cookies.set("sessionid", key, domain=urlsplit(self.base).hostname)
+
+    def upload(self, content, name="avatar.png"):
+        return self.post("/profile/", files={"avatar": (name, content, "image/png")})
+
+    def avatar_src(self):
+        found = re.search(r'<img src="([^"]+)"', self.get("/profile/").text)
+        return html.unescape(found.group(1)) if found else None
+
+    def get_media(self, src):
+        return self.session.get(urljoin(self.base, src), timeout=60)
