@@ -203,7 +203,7 @@ def test_media_on_another_domain_needs_no_development_route(settings, urlconf):
 
 
 def test_each_check_id_is_used_once_and_the_checks_page_lists_them_all():
-    source = (PROJECT_DIR / "storage_checks" / "checks.py").read_text()
+    source = (PROJECT_DIR / "media_storage" / "checks.py").read_text()
     page = (PROJECT_DIR / "docs" / "checks.md").read_text(encoding="utf-8")
     used = re.findall(r'id="(storage\.[EW]\d{3})"', source)
     listed = re.findall(r"^\| `(storage\.[EW]\d{3})` \|", page, re.M)
@@ -394,3 +394,34 @@ def test_the_deploy_check_needs_media_root_to_be_writable(settings, media_root, 
         only(storage_messages(deploy=True), "storage.E012", "MEDIA_ROOT", "not writable")
     finally:
         media_root.chmod(0o700)
+
+
+def test_the_deploy_check_needs_media_root_writable_by_the_web_processs_user(settings, media_root):
+    settings.WEB_USER = "nobody"
+    media_root.chmod(0o755)  # this user's own; nobody may only read it
+
+    message = only(storage_messages(deploy=True), "storage.E012", "not writable by nobody")
+
+    assert "install -d -o nobody -g nobody" in message.hint
+
+
+def test_a_missing_media_root_left_at_the_default_names_the_directory_the_web_server_serves(
+    settings,
+):
+    settings.MEDIA_ROOT = str(settings.BASE_DIR / "media")
+    if os.path.isdir(settings.MEDIA_ROOT):
+        pytest.skip("this checkout has a development media directory")
+
+    message = only(storage_messages(deploy=True), "storage.E012", "does not exist")
+
+    served = re.search(r"root (\S+);", (PROJECT_DIR / "deploy" / "nginx.conf").read_text())
+    if served:  # local media: nginx serves /media/ from the disk
+        assert f"DJANGO_MEDIA_ROOT={served.group(1)}/media" in message.hint
+
+
+def test_a_per_process_cache_with_several_workers_is_reported(settings, monkeypatch):
+    settings.DEBUG = False
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    monkeypatch.setenv("WEB_CONCURRENCY", "2")
+
+    only(storage_messages(deploy=True), "storage.W016", "each process", "2 workers")

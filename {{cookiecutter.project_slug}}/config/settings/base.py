@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "storage_checks",
+    "media_storage",
     "users",
     "axes",
 ]
@@ -140,6 +140,10 @@ MAX_REQUEST_BODY = MAX_UPLOAD_SIZE + 1024 * 1024
 # Uploads larger than this go to a temporary file while the request is read, not to memory
 # (Django's default, stated): https://docs.djangoproject.com/en/5.2/ref/settings/#file-upload-max-memory-size
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# The user the web process runs as (deploy/web.service: www-data): check --deploy then makes
+# sure it may write in MEDIA_ROOT, whoever runs the check.
+WEB_USER = env.str("WEB_USER", default="")
 
 # Static: the project's own assets, built and deployed with the code.
 STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))

@@ -1,9 +1,9 @@
 from django.apps import AppConfig
 
 
-class StorageChecksConfig(AppConfig):
-    name = "storage_checks"
-    verbose_name = "Media and static file checks"
+class MediaStorageConfig(AppConfig):
+    name = "media_storage"
+    verbose_name = "Media storage: checks and commands"
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the checks)

@@ -5,17 +5,18 @@ check --deploy. They read settings only: no network, no directory walks, no clou
 docs/checks.md lists them. https://docs.djangoproject.com/en/5.2/topics/checks/
 """
 
+import grp
 import os
+import pwd
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
-from django.core.files.storage import FileSystemStorage
 from django.urls import Resolver404, URLResolver, get_resolver, resolve
-from django.utils.module_loading import import_string
 from django.views.static import serve
+
+from .services import backend, media_on_local_disk, service_named
 
 WHITENOISE_MIDDLEWARE = "whitenoise.middleware.WhiteNoiseMiddleware"
 SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
@@ -24,39 +25,6 @@ SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
 PATH_LIKE = re.compile(
     r"^/?(?:[A-Za-z]:[\\/]|~|file:)|^/(?:home|Users|root|var|srv|tmp|opt|usr|etc)/"
 )
-
-
-def backend(alias):
-    return settings.STORAGES.get(alias, {}).get("BACKEND", "")
-
-
-def bucket_service_of(storage_class):
-    """The bucket service of a storage class, or of the known backend it subclasses, or None."""
-    paths = (f"{cls.__module__}.{cls.__qualname__}" for cls in storage_class.__mro__)
-    return next((BUCKET_BACKENDS[path] for path in paths if path in BUCKET_BACKENDS), None)
-
-
-def bucket_service(name):
-    """The bucket service of a storage backend path, or None. Known backends are recognised by
-    name; any other path but Django's own is imported, to find a known backend among its
-    classes (a project's subclass: configured, so loaded anyway)."""
-    if name in BUCKET_BACKENDS or not name or name.startswith("django."):
-        return BUCKET_BACKENDS.get(name)
-    try:
-        return bucket_service_of(import_string(name))
-    except ImportError:
-        return None
-
-
-def media_on_local_disk():
-    """Whether uploads go to MEDIA_ROOT."""
-    name = backend("default")
-    if bucket_service(name):
-        return False
-    try:
-        return issubclass(import_string(name), FileSystemStorage)
-    except ImportError:
-        return False
 
 
 def absolute(path):
@@ -286,87 +254,9 @@ def check_removed_storage_settings(app_configs, **kwargs):
     ]
 
 
-@dataclass(frozen=True)
-class BucketService:
-    """How one django-storages backend names the settings the bucket checks read: each as
-    (OPTIONS key, global setting, django-storages' default)."""
-
-    name: str
-    bucket: tuple
-    bucket_variable: str
-    overwrite: tuple
-    custom_domain: tuple
-    custom_domain_variable: str
-
-    def public_links(self, option):
-        """Why every upload can be read by anyone straight from the bucket, or None."""
-        return None
-
-
-class S3(BucketService):
-    def public_links(self, option):
-        acl = option("default_acl", "AWS_DEFAULT_ACL", None)
-        if acl in {"public-read", "public-read-write"}:
-            return f"stored {acl}"
-        if not option("querystring_auth", "AWS_QUERYSTRING_AUTH", True):
-            return "linked unsigned (querystring_auth off), so the bucket must be public"
-        return None
-
-
-class GoogleCloudStorage(BucketService):
-    def public_links(self, option):
-        acl = option("default_acl", "GS_DEFAULT_ACL", None)
-        if acl in {"publicRead", "publicReadWrite"}:
-            return f"stored {acl}"
-        if not option("querystring_auth", "GS_QUERYSTRING_AUTH", True):
-            return "linked unsigned (querystring_auth off), so the bucket must be public"
-        return None
-
-
-class AzureBlobStorage(BucketService):
-    def public_links(self, option):
-        if option("expiration_secs", "AZURE_URL_EXPIRATION_SECS", None) is None:
-            return "linked unsigned (no expiration_secs), so the container must be public"
-        return None
-
-
-S3_SERVICE = S3(
-    "S3",
-    ("bucket_name", "AWS_STORAGE_BUCKET_NAME", None),
-    "DJANGO_AWS_STORAGE_BUCKET_NAME",
-    ("file_overwrite", "AWS_S3_FILE_OVERWRITE", True),
-    ("custom_domain", "AWS_S3_CUSTOM_DOMAIN", None),
-    "DJANGO_AWS_S3_CUSTOM_DOMAIN",
-)
-GOOGLE_SERVICE = GoogleCloudStorage(
-    "Google Cloud Storage",
-    ("bucket_name", "GS_BUCKET_NAME", None),
-    "DJANGO_GS_BUCKET_NAME",
-    ("file_overwrite", "GS_FILE_OVERWRITE", True),
-    ("custom_endpoint", "GS_CUSTOM_ENDPOINT", None),
-    "DJANGO_GS_CUSTOM_ENDPOINT",
-)
-AZURE_SERVICE = AzureBlobStorage(
-    "Azure Blob Storage",
-    ("azure_container", "AZURE_CONTAINER", None),
-    "DJANGO_AZURE_CONTAINER",
-    # Azure's name for it differs from S3's and Google's.
-    ("overwrite_files", "AZURE_OVERWRITE_FILES", False),
-    ("custom_domain", "AZURE_CUSTOM_DOMAIN", None),
-    "DJANGO_AZURE_CUSTOM_DOMAIN",
-)
-# Object storage backends by dotted path: recognised by name, so no cloud SDK is imported.
-BUCKET_BACKENDS = {
-    "storages.backends.s3.S3Storage": S3_SERVICE,
-    "storages.backends.s3boto3.S3Boto3Storage": S3_SERVICE,
-    "storages.backends.gcloud.GoogleCloudStorage": GOOGLE_SERVICE,
-    "storages.backends.azure_storage.AzureStorage": AZURE_SERVICE,
-}
-
-
 @register(Tags.files)
 def check_bucket_media(app_configs, **kwargs):
-    service = bucket_service(backend("default"))
+    service = service_named(backend("default"))
     if service is None:
         return []
     options = settings.STORAGES["default"].get("OPTIONS", {})
@@ -408,22 +298,77 @@ def check_bucket_media(app_configs, **kwargs):
     return messages
 
 
+def media_root_served():
+    """The directory deploy/nginx.conf serves /media/ from, or None."""
+    config = Path(settings.BASE_DIR) / "deploy" / "nginx.conf"
+    found = config.is_file() and re.search(r"location /media/ \{\s*root (\S+);", config.read_text())
+    return f"{found.group(1)}/media" if found else None
+
+
+def writable_by(path, user):
+    """Whether user may create files in directory path, by its owner, group and mode."""
+    try:
+        account = pwd.getpwnam(user)
+    except KeyError:
+        return True  # no such user here: nothing to say
+    info = path.stat()
+    groups = {account.pw_gid, *(g.gr_gid for g in grp.getgrall() if user in g.gr_mem)}
+    if account.pw_uid == 0 or info.st_uid == account.pw_uid:
+        return account.pw_uid == 0 or info.st_mode & 0o300 == 0o300
+    if info.st_gid in groups:
+        return info.st_mode & 0o030 == 0o030
+    return info.st_mode & 0o003 == 0o003
+
+
 @register(Tags.files, deploy=True)
 def check_media_root_is_writable(app_configs, **kwargs):
+    """MEDIA_ROOT exists, and this user and the web process's (WEB_USER, where the
+    environment names it) may write in it: a release command run as root must not leave
+    files the web process cannot replace."""
     media = absolute(settings.MEDIA_ROOT)
     if media is None or not media_on_local_disk():
         return []
+    user = settings.WEB_USER
     if not media.is_dir():
         problem = f"MEDIA_ROOT {os.fspath(media)!r} does not exist: the first upload would fail."
     elif not os.access(media, os.W_OK | os.X_OK):
         problem = f"MEDIA_ROOT {os.fspath(media)!r} is not writable by this user: uploads fail."
+    elif user and not writable_by(media, user):
+        problem = (
+            f"MEDIA_ROOT {os.fspath(media)!r} is not writable by {user}, the user the web "
+            "process runs as (WEB_USER): uploads would fail."
+        )
     else:
         return []
+    owner = user or "USER"
+    if media == Path(settings.BASE_DIR) / "media":  # DJANGO_MEDIA_ROOT unset
+        served = media_root_served() or "/DIRECTORY/THE/WEB/SERVER/SERVES"
+        hint = (
+            f"MEDIA_ROOT is the development default: set DJANGO_MEDIA_ROOT={served} (what "
+            f"deploy/nginx.conf serves at /media/), then: install -d -o {owner} -g {owner} "
+            f"{served}"
+        )
+    else:
+        hint = f"Create it, owned by the web process's user: install -d -o {owner} -g {owner} "
+        hint += os.fspath(media)
+    return [Error(problem, hint=hint, id="storage.E012")]
+
+
+@register(Tags.caches, deploy=True)
+def check_cache_is_shared(app_configs, **kwargs):
+    """Counts kept in the cache (password-reset throttling) must be seen by every worker.
+    Settings that leave CACHES at Django's default (development, tests) run one process."""
+    cache = settings.CACHES.get("default", {}).get("BACKEND", "")
+    workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
+    chosen = settings.is_overridden("CACHES")
+    if settings.DEBUG or not chosen or not cache.endswith("LocMemCache") or workers < 2:
+        return []
     return [
-        Error(
-            problem,
-            hint="Create it, owned by the user the web process runs as: "
-            f"install -d -o USER {os.fspath(media)}",
-            id="storage.E012",
+        Warning(
+            f"The default cache is kept in each process ({cache}), and the web process runs "
+            f"{workers} workers: each counts password-reset requests on its own.",
+            hint="Share one: DJANGO_CACHE_URL=dbcache://django_cache (the default in production) "
+            "or redis://HOST:6379/0.",
+            id="storage.W016",
         )
     ]

@@ -11,36 +11,43 @@ only in the target (uploaded there since the switch) are fine. docs/moving-media
 the whole move.
 """
 
-import base64
-import hashlib
+from dataclasses import dataclass
+from enum import Enum
 
-from django.core.files.storage import FileSystemStorage, InvalidStorageError, storages
+from django.core.files.storage import InvalidStorageError, storages
 from django.core.management.base import BaseCommand, CommandError
 
-from storage_checks.checks import AZURE_SERVICE, GOOGLE_SERVICE, S3_SERVICE, bucket_service_of
-from storage_checks.references import is_referenced, referenced_names
+from media_storage.references import is_referenced, referenced_names
+from media_storage.services import stored_md5
 
 
-def stored_md5(storage, name):
-    """The MD5 the storage keeps for a file, in hex, or None if it keeps none."""
-    if isinstance(storage, FileSystemStorage):
-        with storage.open(name, "rb") as file:
-            return hashlib.file_digest(file, "md5").hexdigest()
-    service = bucket_service_of(type(storage))
-    if service is S3_SERVICE:
-        head = storage.bucket.Object(storage._normalize_name(name))
-        etag = head.e_tag.strip('"')
-        # A multipart upload's ETag, or an encrypted object's (SSE-KMS, SSE-C), is no MD5.
-        plain = head.server_side_encryption in {None, "AES256"} and not head.sse_customer_algorithm
-        return etag if plain and "-" not in etag else None
-    if service is GOOGLE_SERVICE:
-        blob = storage.bucket.get_blob(storage._normalize_name(name))
-        return base64.b64decode(blob.md5_hash).hex() if blob and blob.md5_hash else None
-    if service is AZURE_SERVICE:
-        blob = storage.client.get_blob_client(storage._get_valid_path(name))
-        md5 = blob.get_blob_properties().content_settings.content_md5
-        return bytes(md5).hex() if md5 else None
-    return None
+class Kind(Enum):
+    COPIED = "copied"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one file, and why."""
+
+    kind: Kind
+    detail: str
+
+    def __str__(self):
+        return f"{self.kind.value}: {self.detail}"
+
+
+def copied(detail):
+    return Outcome(Kind.COPIED, detail)
+
+
+def skipped(detail):
+    return Outcome(Kind.SKIPPED, detail)
+
+
+def failed(detail):
+    return Outcome(Kind.FAILED, detail)
 
 
 def compare(source, target, name):
@@ -74,50 +81,45 @@ class Command(BaseCommand):
         except InvalidStorageError as error:
             raise CommandError(f"{error} Known: {', '.join(storages.backends)}.") from None
         names = sorted(referenced_names())
-        copied, skipped, failed = [], [], []
+        counts = dict.fromkeys(Kind, 0)
         try:
             for number, name in enumerate(names, 1):
                 try:
                     outcome = self.copy(origin, destination, name)
                 except Exception as error:  # each backend has its own errors; report, go on
-                    outcome = f"failed: {type(error).__name__}: {error}"
-                if outcome.startswith("copied"):
-                    copied.append(name)
-                elif outcome.startswith("skipped"):
-                    skipped.append(name)
-                else:
-                    failed.append(name)
+                    outcome = failed(f"{type(error).__name__}: {error}")
+                counts[outcome.kind] += 1
                 if options["verbosity"] >= 1:
                     self.stdout.write(f"[{number}/{len(names)}] {outcome}: {name}")
         except KeyboardInterrupt:
-            self.report(names, copied, skipped, failed)
+            self.report(names, counts)
             raise CommandError("Interrupted: run the same command again to finish.") from None
-        self.report(names, copied, skipped, failed)
-        if failed:
+        self.report(names, counts)
+        if counts[Kind.FAILED]:
             raise CommandError(
-                f"{len(failed)} files were not copied (listed above); run again to retry."
+                f"{counts[Kind.FAILED]} files were not copied (listed above); run again to retry."
             )
 
-    def report(self, names, copied, skipped, failed):
+    def report(self, names, counts):
         self.stdout.write(
-            f"{len(names)} files referenced: {len(copied)} copied, {len(skipped)} already "
-            f"there, {len(failed)} failed."
+            f"{len(names)} files referenced: {counts[Kind.COPIED]} copied, "
+            f"{counts[Kind.SKIPPED]} already there, {counts[Kind.FAILED]} failed."
         )
 
     def copy(self, origin, destination, name):
         if not is_referenced(name):  # removed or replaced since the run began
-            return "skipped: no row refers to it any more"
+            return skipped("no row refers to it any more")
         if not origin.exists(name):
             if destination.exists(name):  # uploaded there since the switch
-                return "skipped: only in the target"
-            return "failed: in neither storage"
+                return skipped("only in the target")
+            return failed("in neither storage")
         if destination.exists(name):
             problems, compared = compare(origin, destination, name)
             if not problems:
-                return f"skipped: already there ({compared} equal)"
+                return skipped(f"already there ({compared} equal)")
             if destination.size(name) >= origin.size(name):
-                return (
-                    "failed: the target holds a different file of that name ("
+                return failed(
+                    "the target holds a different file of that name ("
                     + " and ".join(problems)
                     + "); nothing was replaced"
                 )
@@ -126,9 +128,9 @@ class Command(BaseCommand):
             stored = destination.save(name, content)
         if stored != name:
             destination.delete(stored)
-            return f"failed: the target stored it as {stored}"
+            return failed(f"the target stored it as {stored}")
         problems, compared = compare(origin, destination, name)
         if problems:
             destination.delete(name)
-            return "failed: the copy has " + " and ".join(problems)
-        return f"copied ({compared} checked)"
+            return failed("the copy has " + " and ".join(problems))
+        return copied(f"{compared} checked")

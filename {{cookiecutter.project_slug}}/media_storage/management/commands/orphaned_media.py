@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from storage_checks.references import referenced_names
+from media_storage.references import referenced_names
 
 
 def stored_names(storage, directory=""):
