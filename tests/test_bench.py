@@ -12,17 +12,23 @@ from support.tools import debian_tool
 pytestmark = pytest.mark.slow
 
 
-def test_the_benchmark_runs_and_prints_its_tables():
+def test_the_benchmark_runs_and_writes_its_tables_to_the_results_file(tmp_path):
     debian_tool("wrk")
     debian_tool("nginx")
+    results = tmp_path / "results.md"
     command = [sys.executable, str(TEMPLATE / "bench" / "run"), "--duration", "1"]
     command += ["--upload-mb", "20", "--skip-suite", "--skip-newcomer", "--quick"]
 
     result = subprocess.run(
-        command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600
+        [*command, "--results", str(results)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
     assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.endswith(results.read_text() + "\n")
     for row in ("static, nginx brotli_static", "static, Procfile web process", "home page"):
         assert re.search(rf"^\| {row}[^|]* \| [\d,]+ \| [\d.]+ \| [\d.]+ \|", result.stdout, re.M)
     assert re.search(
@@ -30,6 +36,7 @@ def test_the_benchmark_runs_and_prints_its_tables():
     )
     assert re.search(r"^\| WebP quality 82 \(stored\) \| [\d.]+ \| [\d.]+ \|$", result.stdout, re.M)
     figures = ("request body", "local disk", "S3 (moto", "Google Cloud Storage (", "Azure Blob")
+    assert re.search(r"^\| added by the throttle \| -?[\d.]+ \|$", result.stdout, re.M)
     for figure in (*figures, "Bake, median of 5"):
         assert re.search(
             rf"^\| [^|]*{re.escape(figure)}[^|]* \| \d+ (MB|ms) \|$", result.stdout, re.M
