@@ -29,7 +29,7 @@ MAX_FRAMES = 10_000
 # docs/uploads.md), and a process decodes at most two at once.
 DECODE_BUDGET = 96 * 1024 * 1024
 DECODING = threading.BoundedSemaphore(2)
-# Bytes per pixel while decoding, measured by bench/run: Pillow's storage of the mode, plus
+# Bytes per pixel while decoding, as measured: Pillow's storage of the mode, plus
 # the full-size copies made before resizing (a palette image becomes RGB or RGBA; resizing
 # with alpha premultiplies it into another copy; 16-bit becomes 32-bit, then 8-bit). WebP's
 # decoder keeps its own canvas and copies of it.
