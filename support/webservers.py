@@ -92,23 +92,7 @@ def nginx_config(
         media_domain = enable_media_domain(
             media_domain, port=media_domain_port, cert=cert, key=key, media_parent=media_parent
         )
-    site = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", site)  # loopback only
-    site = replace_once(
-        site, "listen 80 default_server;", f"listen 127.0.0.1:{http_port} default_server;"
-    )
-    site = replace_once(
-        site, "listen 443 ssl default_server;", f"listen 127.0.0.1:{https_port} ssl default_server;"
-    )
-    site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{http_port};")
-    site = replace_once(site, "listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;")
-    names = " ".join(["127.0.0.1", *([host_name] if host_name else [])])
-    site, count = re.subn(r"server_name \S+;", f"server_name {names};", site)
-    if count != 2:
-        raise AssertionError(f"expected the site's two server_name lines, found {count}")
-    site = replace_once(site, r"ssl_certificate \S+;", f"ssl_certificate {cert};", regex=True)
-    site = replace_once(
-        site, r"ssl_certificate_key \S+;", f"ssl_certificate_key {key};", regex=True
-    )
+    site = on_loopback(site, http_port, https_port, host_name, cert, key)
     if host_name is None:
         site = replace_once(
             site,
@@ -127,6 +111,28 @@ def nginx_config(
         "    log_format served '$request_method $request_uri $status upstream=$upstream_addr';\n"
         f"    access_log {directory / 'access.log'} served;\n"
         f"    include {directory / 'site.conf'};\n",
+    )
+
+
+def on_loopback(site, http_port, https_port, host_name, cert, key):
+    """The site's listen, server_name and certificate lines for loopback ports and the test
+    certificate."""
+    site = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", site)  # loopback only
+    site = replace_once(
+        site, "listen 80 default_server;", f"listen 127.0.0.1:{http_port} default_server;"
+    )
+    site = replace_once(
+        site, "listen 443 ssl default_server;", f"listen 127.0.0.1:{https_port} ssl default_server;"
+    )
+    site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{http_port};")
+    site = replace_once(site, "listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;")
+    names = " ".join(["127.0.0.1", *([host_name] if host_name else [])])
+    site, count = re.subn(r"server_name \S+;", f"server_name {names};", site)
+    if count != 2:
+        raise AssertionError(f"expected the site's two server_name lines, found {count}")
+    site = replace_once(site, r"ssl_certificate \S+;", f"ssl_certificate {cert};", regex=True)
+    return replace_once(
+        site, r"ssl_certificate_key \S+;", f"ssl_certificate_key {key};", regex=True
     )
 
 

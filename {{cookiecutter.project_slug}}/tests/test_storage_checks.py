@@ -1,6 +1,5 @@
 """Each media and static misconfiguration is reported by `manage.py check`, naming the setting."""
 
-import os
 import re
 import sys
 import types
@@ -8,8 +7,8 @@ from collections import namedtuple
 from pathlib import Path
 
 import pytest
+from check_messages import only, storage_messages
 from django.conf.urls.static import static
-from django.core.checks import run_checks
 from django.urls import clear_url_caches, re_path
 from django.views.static import serve
 from prod_env import PROD_ENV
@@ -20,25 +19,6 @@ urlpatterns = [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": "/srv/s
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 S3 = "storages.backends.s3.S3Storage"
 WHITENOISE_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
-
-
-def storage_messages(deploy=False):
-    """The project's own storage.* messages, exactly as `manage.py check` would run them."""
-    messages = run_checks(include_deployment_checks=deploy)
-    return [m for m in messages if m.id.startswith("storage.")]
-
-
-def ids(messages):
-    return [m.id for m in messages]
-
-
-def only(messages, check_id, *words):
-    """The single message with check_id; its text names every word given."""
-    assert ids(messages) == [check_id], [str(m) for m in messages]
-    for word in words:
-        assert word in messages[0].msg
-    assert messages[0].hint
-    return messages[0]
 
 
 def test_the_shipped_test_settings_raise_no_storage_message():
@@ -373,55 +353,3 @@ def test_unsigned_links_without_a_custom_domain_are_reported(settings, backend):
     }
 
     only(storage_messages(), "storage.W011", "querystring_auth")
-
-
-def test_the_deploy_check_needs_media_root_to_exist(settings, media_root):
-    settings.MEDIA_ROOT = media_root / "missing"
-
-    assert storage_messages(deploy=False) == []
-    only(storage_messages(deploy=True), "storage.E012", "MEDIA_ROOT", "does not exist")
-
-
-def test_the_deploy_check_needs_media_root_to_be_writable(settings, media_root, monkeypatch):
-    media_root.chmod(0o500)
-    # root may write anywhere whatever the mode, so play the web server's unprivileged user.
-    real_access = os.access
-    monkeypatch.setattr(
-        os, "access", lambda path, mode: path != media_root and real_access(path, mode)
-    )
-
-    try:
-        only(storage_messages(deploy=True), "storage.E012", "MEDIA_ROOT", "not writable")
-    finally:
-        media_root.chmod(0o700)
-
-
-def test_the_deploy_check_needs_media_root_writable_by_the_web_processs_user(settings, media_root):
-    settings.WEB_USER = "nobody"
-    media_root.chmod(0o755)  # this user's own; nobody may only read it
-
-    message = only(storage_messages(deploy=True), "storage.E012", "not writable by nobody")
-
-    assert "install -d -o nobody -g nobody" in message.hint
-
-
-def test_a_missing_media_root_left_at_the_default_names_the_directory_the_web_server_serves(
-    settings,
-):
-    settings.MEDIA_ROOT = str(settings.BASE_DIR / "media")
-    if os.path.isdir(settings.MEDIA_ROOT):
-        pytest.skip("this checkout has a development media directory")
-
-    message = only(storage_messages(deploy=True), "storage.E012", "does not exist")
-
-    served = re.search(r"root (\S+);", (PROJECT_DIR / "deploy" / "nginx.conf").read_text())
-    if served:  # local media: nginx serves /media/ from the disk
-        assert f"DJANGO_MEDIA_ROOT={served.group(1)}/media" in message.hint
-
-
-def test_a_per_process_cache_with_several_workers_is_reported(settings, monkeypatch):
-    settings.DEBUG = False
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    monkeypatch.setenv("WEB_CONCURRENCY", "2")
-
-    only(storage_messages(deploy=True), "storage.W016", "each process", "2 workers")
