@@ -10,14 +10,29 @@ import requests
 PASSWORD = "a-long-user-password"
 
 
-class Visitor:
-    """One user's browser session, as plain HTTP: cookies, CSRF token, Referer."""
+class FromAddress(requests.adapters.HTTPAdapter):
+    """Connections from another loopback address (127.0.0.2, ...): another client, as the
+    server sees it."""
 
-    def __init__(self, stack):
+    def __init__(self, address):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, source_address=(self.address, 0), **kwargs)
+
+
+class Visitor:
+    """One user's browser session, as plain HTTP: cookies, CSRF token, Referer; from address,
+    if given, instead of 127.0.0.1."""
+
+    def __init__(self, stack, address=None):
         self.base = stack.base_url
         self.session = requests.Session()
         self.session.trust_env = False  # loopback only: no proxy, no CA bundle from the env
         self.session.verify = str(stack.certificates)  # the test's own
+        if address:
+            self.session.mount("https://", FromAddress(address))
 
     def get(self, path):
         return self.session.get(urljoin(self.base, path), timeout=60, allow_redirects=False)
