@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from .models import User
-from .views import avatar_not_saved
+from .uploads import avatar_not_saved
 
 
 class AvatarNotSaved(Exception):

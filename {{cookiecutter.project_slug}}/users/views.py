@@ -1,5 +1,3 @@
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -7,8 +5,7 @@ from django.views.decorators.http import require_POST
 
 from .forms import AvatarForm
 from .models import User
-
-logger = logging.getLogger(__name__)
+from .uploads import avatar_not_saved
 
 
 @login_required
@@ -47,15 +44,3 @@ def save_or_503(request, account, action, success):
         return avatar_not_saved(request, account, action, error)
     messages.success(request, success)
     return redirect("profile")
-
-
-def avatar_not_saved(request, account, action, error):
-    """The page for an avatar change that could not be stored, with the cause logged. The
-    model has removed any new file, and the transaction is rolled back: nothing changed."""
-    logger.error(
-        "%s the avatar of user %s failed; nothing was changed",
-        action,
-        account.pk,
-        exc_info=error,
-    )
-    return render(request, "users/upload_failed.html", status=503)

@@ -7,18 +7,42 @@ changes. Each copy is checked against the original: its size, and its MD5 where 
 storages report one. Files already in the target and equal are skipped, so a second run, or
 one after an interruption, copies only what is missing; a smaller file in the target (a copy
 cut short) is copied again, and any other different one is reported, never replaced. Files
-only in the target (uploaded there since the switch) are fine. docs/moving-media.md tells
-the whole move.
+only in the target (uploaded there since the switch) are fine. A wrong configuration (a missing
+bucket, refused credentials, an unreachable service) stops it before the first file, or at
+the first file that shows it. docs/moving-media.md tells the whole move.
 """
 
-import base64
+import enum
 import hashlib
+from dataclasses import dataclass
 
 from django.core.files.storage import FileSystemStorage, InvalidStorageError, storages
 from django.core.management.base import BaseCommand, CommandError
 
-from storage_checks.checks import AZURE_SERVICE, GOOGLE_SERVICE, S3_SERVICE, bucket_service_of
-from storage_checks.references import is_referenced, referenced_names
+from media_storage.references import is_referenced, referenced_names
+from media_storage.services import (
+    ConfigurationError,
+    as_configuration_error,
+    bucket_service_of,
+    check_configuration,
+)
+
+
+class Result(enum.Enum):
+    COPIED = "copied"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: Result
+    detail: str
+
+    def __str__(self):
+        # "copied (size, MD5 checked)", "skipped: already there (size equal)"
+        separator = " " if self.detail.startswith("(") else ": "
+        return f"{self.result.value}{separator}{self.detail}"
 
 
 def stored_md5(storage, name):
@@ -27,20 +51,7 @@ def stored_md5(storage, name):
         with storage.open(name, "rb") as file:
             return hashlib.file_digest(file, "md5").hexdigest()
     service = bucket_service_of(type(storage))
-    if service is S3_SERVICE:
-        head = storage.bucket.Object(storage._normalize_name(name))
-        etag = head.e_tag.strip('"')
-        # A multipart upload's ETag, or an encrypted object's (SSE-KMS, SSE-C), is no MD5.
-        plain = head.server_side_encryption in {None, "AES256"} and not head.sse_customer_algorithm
-        return etag if plain and "-" not in etag else None
-    if service is GOOGLE_SERVICE:
-        blob = storage.bucket.get_blob(storage._normalize_name(name))
-        return base64.b64decode(blob.md5_hash).hex() if blob and blob.md5_hash else None
-    if service is AZURE_SERVICE:
-        blob = storage.client.get_blob_client(storage._get_valid_path(name))
-        md5 = blob.get_blob_properties().content_settings.content_md5
-        return bytes(md5).hex() if md5 else None
-    return None
+    return service.stored_md5(storage, name) if service else None
 
 
 def compare(source, target, name):
@@ -70,65 +81,72 @@ class Command(BaseCommand):
         if source == target:
             raise CommandError(f"The source and the target are both {source!r}.")
         try:
-            origin, destination = storages[source], storages[target]
+            self.aliases = {source: storages[source], target: storages[target]}
         except InvalidStorageError as error:
             raise CommandError(f"{error} Known: {', '.join(storages.backends)}.") from None
+        try:
+            for alias, storage in self.aliases.items():
+                check_configuration(storage, alias)
+            self.copy_all(*self.aliases.values(), options["verbosity"])
+        except ConfigurationError as error:
+            raise CommandError(str(error)) from None
+
+    def copy_all(self, origin, destination, verbosity):
         names = sorted(referenced_names())
-        copied, skipped, failed = [], [], []
+        done = {result: 0 for result in Result}
         try:
             for number, name in enumerate(names, 1):
-                try:
-                    outcome = self.copy(origin, destination, name)
-                except Exception as error:  # each backend has its own errors; report, go on
-                    outcome = f"failed: {type(error).__name__}: {error}"
-                if outcome.startswith("copied"):
-                    copied.append(name)
-                elif outcome.startswith("skipped"):
-                    skipped.append(name)
-                else:
-                    failed.append(name)
-                if options["verbosity"] >= 1:
+                outcome = self.copy_checked(origin, destination, name)
+                done[outcome.result] += 1
+                if verbosity >= 1:
                     self.stdout.write(f"[{number}/{len(names)}] {outcome}: {name}")
-        except KeyboardInterrupt:
-            self.report(names, copied, skipped, failed)
-            raise CommandError("Interrupted: run the same command again to finish.") from None
-        self.report(names, copied, skipped, failed)
-        if failed:
+        finally:  # interrupted or stopped by a configuration error too
+            self.stdout.write(
+                f"{len(names)} files referenced: {done[Result.COPIED]} copied, "
+                f"{done[Result.SKIPPED]} already there, {done[Result.FAILED]} failed."
+            )
+        if done[Result.FAILED]:
             raise CommandError(
-                f"{len(failed)} files were not copied (listed above); run again to retry."
+                f"{done[Result.FAILED]} files were not copied (listed above); run again to retry."
             )
 
-    def report(self, names, copied, skipped, failed):
-        self.stdout.write(
-            f"{len(names)} files referenced: {len(copied)} copied, {len(skipped)} already "
-            f"there, {len(failed)} failed."
-        )
+    def copy_checked(self, origin, destination, name):
+        try:
+            return self.copy(origin, destination, name)
+        except KeyboardInterrupt:
+            raise CommandError("Interrupted: run the same command again to finish.") from None
+        except Exception as error:  # each backend has its own errors
+            for alias, storage in self.aliases.items():
+                if failure := as_configuration_error(storage, error, alias):
+                    raise failure from error
+            return Outcome(Result.FAILED, f"{type(error).__name__}: {error}")
 
     def copy(self, origin, destination, name):
         if not is_referenced(name):  # removed or replaced since the run began
-            return "skipped: no row refers to it any more"
+            return Outcome(Result.SKIPPED, "no row refers to it any more")
         if not origin.exists(name):
             if destination.exists(name):  # uploaded there since the switch
-                return "skipped: only in the target"
-            return "failed: in neither storage"
+                return Outcome(Result.SKIPPED, "only in the target")
+            return Outcome(Result.FAILED, "in neither storage")
         if destination.exists(name):
             problems, compared = compare(origin, destination, name)
             if not problems:
-                return f"skipped: already there ({compared} equal)"
+                return Outcome(Result.SKIPPED, f"already there ({compared} equal)")
             if destination.size(name) >= origin.size(name):
-                return (
-                    "failed: the target holds a different file of that name ("
+                return Outcome(
+                    Result.FAILED,
+                    "the target holds a different file of that name ("
                     + " and ".join(problems)
-                    + "); nothing was replaced"
+                    + "); nothing was replaced",
                 )
             destination.delete(name)  # smaller: a copy cut short, made again below
         with origin.open(name, "rb") as content:
             stored = destination.save(name, content)
         if stored != name:
             destination.delete(stored)
-            return f"failed: the target stored it as {stored}"
+            return Outcome(Result.FAILED, f"the target stored it as {stored}")
         problems, compared = compare(origin, destination, name)
         if problems:
             destination.delete(name)
-            return "failed: the copy has " + " and ".join(problems)
-        return f"copied ({compared} checked)"
+            return Outcome(Result.FAILED, "the copy has " + " and ".join(problems))
+        return Outcome(Result.COPIED, f"({compared} checked)")

@@ -1,4 +1,5 @@
-"""System checks for the media and static settings: the mistakes Django itself lets through.
+"""System checks for the media and static settings: the mistakes Django itself lets through
+(bucket_checks.py has those of bucket media storage).
 
 They run with every manage.py command (check, runserver, migrate...), and the last one with
 check --deploy. They read settings only: no network, no directory walks, no cloud SDK import.
@@ -7,7 +8,6 @@ docs/checks.md lists them. https://docs.djangoproject.com/en/5.2/topics/checks/
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -16,6 +16,8 @@ from django.core.files.storage import FileSystemStorage
 from django.urls import Resolver404, URLResolver, get_resolver, resolve
 from django.utils.module_loading import import_string
 from django.views.static import serve
+
+from .services import bucket_service
 
 WHITENOISE_MIDDLEWARE = "whitenoise.middleware.WhiteNoiseMiddleware"
 SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
@@ -28,24 +30,6 @@ PATH_LIKE = re.compile(
 
 def backend(alias):
     return settings.STORAGES.get(alias, {}).get("BACKEND", "")
-
-
-def bucket_service_of(storage_class):
-    """The bucket service of a storage class, or of the known backend it subclasses, or None."""
-    paths = (f"{cls.__module__}.{cls.__qualname__}" for cls in storage_class.__mro__)
-    return next((BUCKET_BACKENDS[path] for path in paths if path in BUCKET_BACKENDS), None)
-
-
-def bucket_service(name):
-    """The bucket service of a storage backend path, or None. Known backends are recognised by
-    name; any other path but Django's own is imported, to find a known backend among its
-    classes (a project's subclass: configured, so loaded anyway)."""
-    if name in BUCKET_BACKENDS or not name or name.startswith("django."):
-        return BUCKET_BACKENDS.get(name)
-    try:
-        return bucket_service_of(import_string(name))
-    except ImportError:
-        return None
 
 
 def media_on_local_disk():
@@ -284,128 +268,6 @@ def check_removed_storage_settings(app_configs, **kwargs):
         for name, alias in replaced.items()
         if hasattr(settings, name)
     ]
-
-
-@dataclass(frozen=True)
-class BucketService:
-    """How one django-storages backend names the settings the bucket checks read: each as
-    (OPTIONS key, global setting, django-storages' default)."""
-
-    name: str
-    bucket: tuple
-    bucket_variable: str
-    overwrite: tuple
-    custom_domain: tuple
-    custom_domain_variable: str
-
-    def public_links(self, option):
-        """Why every upload can be read by anyone straight from the bucket, or None."""
-        return None
-
-
-class S3(BucketService):
-    def public_links(self, option):
-        acl = option("default_acl", "AWS_DEFAULT_ACL", None)
-        if acl in {"public-read", "public-read-write"}:
-            return f"stored {acl}"
-        if not option("querystring_auth", "AWS_QUERYSTRING_AUTH", True):
-            return "linked unsigned (querystring_auth off), so the bucket must be public"
-        return None
-
-
-class GoogleCloudStorage(BucketService):
-    def public_links(self, option):
-        acl = option("default_acl", "GS_DEFAULT_ACL", None)
-        if acl in {"publicRead", "publicReadWrite"}:
-            return f"stored {acl}"
-        if not option("querystring_auth", "GS_QUERYSTRING_AUTH", True):
-            return "linked unsigned (querystring_auth off), so the bucket must be public"
-        return None
-
-
-class AzureBlobStorage(BucketService):
-    def public_links(self, option):
-        if option("expiration_secs", "AZURE_URL_EXPIRATION_SECS", None) is None:
-            return "linked unsigned (no expiration_secs), so the container must be public"
-        return None
-
-
-S3_SERVICE = S3(
-    "S3",
-    ("bucket_name", "AWS_STORAGE_BUCKET_NAME", None),
-    "DJANGO_AWS_STORAGE_BUCKET_NAME",
-    ("file_overwrite", "AWS_S3_FILE_OVERWRITE", True),
-    ("custom_domain", "AWS_S3_CUSTOM_DOMAIN", None),
-    "DJANGO_AWS_S3_CUSTOM_DOMAIN",
-)
-GOOGLE_SERVICE = GoogleCloudStorage(
-    "Google Cloud Storage",
-    ("bucket_name", "GS_BUCKET_NAME", None),
-    "DJANGO_GS_BUCKET_NAME",
-    ("file_overwrite", "GS_FILE_OVERWRITE", True),
-    ("custom_endpoint", "GS_CUSTOM_ENDPOINT", None),
-    "DJANGO_GS_CUSTOM_ENDPOINT",
-)
-AZURE_SERVICE = AzureBlobStorage(
-    "Azure Blob Storage",
-    ("azure_container", "AZURE_CONTAINER", None),
-    "DJANGO_AZURE_CONTAINER",
-    # Azure's name for it differs from S3's and Google's.
-    ("overwrite_files", "AZURE_OVERWRITE_FILES", False),
-    ("custom_domain", "AZURE_CUSTOM_DOMAIN", None),
-    "DJANGO_AZURE_CUSTOM_DOMAIN",
-)
-# Object storage backends by dotted path: recognised by name, so no cloud SDK is imported.
-BUCKET_BACKENDS = {
-    "storages.backends.s3.S3Storage": S3_SERVICE,
-    "storages.backends.s3boto3.S3Boto3Storage": S3_SERVICE,
-    "storages.backends.gcloud.GoogleCloudStorage": GOOGLE_SERVICE,
-    "storages.backends.azure_storage.AzureStorage": AZURE_SERVICE,
-}
-
-
-@register(Tags.files)
-def check_bucket_media(app_configs, **kwargs):
-    service = bucket_service(backend("default"))
-    if service is None:
-        return []
-    options = settings.STORAGES["default"].get("OPTIONS", {})
-
-    def option(name, setting, default):
-        return options.get(name, getattr(settings, setting, default))
-
-    messages = []
-    overwrite = service.overwrite[0]
-    if option(*service.overwrite):
-        messages.append(
-            Error(
-                f"{service.name} media storage has {overwrite} on: two uploads with the same "
-                "name would replace one another.",
-                hint=f'Set STORAGES["default"]["OPTIONS"]["{overwrite}"] = False.',
-                id="storage.E009",
-            )
-        )
-    if not option(*service.bucket):
-        messages.append(
-            Error(
-                f"{service.name} media storage has no bucket name ({service.bucket[0]}).",
-                hint=f"Set {service.bucket_variable}, read into "
-                f'STORAGES["default"]["OPTIONS"]["{service.bucket[0]}"].',
-                id="storage.E010",
-            )
-        )
-    public = service.public_links(option)
-    if public and not option(*service.custom_domain):
-        messages.append(
-            Warning(
-                f"{service.name} media objects are {public}, with no custom domain: anyone "
-                "can read every upload straight from the bucket, for ever.",
-                hint="Keep objects private and serve them through signed URLs, or through a "
-                f"CDN on its own domain ({service.custom_domain_variable}).",
-                id="storage.W011",
-            )
-        )
-    return messages
 
 
 @register(Tags.files, deploy=True)
