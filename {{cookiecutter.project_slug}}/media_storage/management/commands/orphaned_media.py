@@ -10,7 +10,7 @@ kept whatever other path leads to it.
 
 from datetime import timedelta
 
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -34,17 +34,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, delete, older_than, **options):
+        self.storage = storages["default"]  # the backend itself: default_storage is a proxy
         try:
-            check_configuration(default_storage, "default")
+            check_configuration(self.storage, "default")
             self.sweep(delete, older_than)
         except Exception as error:
-            failure = as_configuration_error(default_storage, error, "default")
+            failure = as_configuration_error(self.storage, error, "default")
             if failure is None:
                 raise
             raise CommandError(str(failure)) from None
 
     def sweep(self, delete, older_than):
-        listing = Listing(default_storage)
+        listing = Listing(self.storage)
         referenced = {listing.identity(name) for name in referenced_names()}
         cutoff = timezone.now() - timedelta(hours=older_than)
         checked = orphaned = young = 0
@@ -74,7 +75,7 @@ class Command(BaseCommand):
 
     def remove(self, name, problems):
         try:
-            default_storage.delete(name)
+            self.storage.delete(name)
         except OSError as error:
             problems.append(f"cannot delete {name}: {error.strerror or error}")
             return
