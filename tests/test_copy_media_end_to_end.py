@@ -90,3 +90,27 @@ def test_media_on_disk_moves_into_the_bucket_even_after_a_killed_run(
     copied = [line for line in resumed.stdout.splitlines() if "] copied" in line]
     assert copied and all("(size, MD5 checked)" in line for line in copied)
     assert rows(database) == before
+
+
+@pytest.mark.parametrize("command", [["copy_media", "disk", "default"], ["orphaned_media"]])
+@pytest.mark.parametrize("option", BUCKET_OPTIONS)
+def test_a_missing_bucket_stops_the_media_commands_with_one_line_naming_the_setting(
+    installed, production_stack, option, command, tmp_path
+):
+    """A bucket name the service accepts but that does not exist on the running emulator:
+    the command stops before the first file instead of failing each one."""
+    project, store = installed(option), production_stack(option).store
+    (variable,) = [name for name in store.env if name.endswith(("_BUCKET_NAME", "_CONTAINER"))]
+    media_root = tmp_path / "media"
+    env = project.prod_env(
+        tmp_path, DJANGO_MEDIA_ROOT=str(media_root), **{**store.env, variable: "missing-media"}
+    )
+    project.create_database(env)
+    users_with_files_on_disk(project, env, media_root)
+
+    result = project.manage(*command, env=env, check=False)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert "'missing-media' does not exist" in line and variable in line
+    assert "[1/" not in result.stdout
