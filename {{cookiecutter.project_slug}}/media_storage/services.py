@@ -265,7 +265,7 @@ SERVICES = (
         acl=("default_acl", "GS_DEFAULT_ACL", None),
         public_acls=frozenset({"publicRead", "publicReadWrite"}),
         credentials="GOOGLE_APPLICATION_CREDENTIALS or the platform's service account",
-        endpoint_variable="the network path to storage.googleapis.com",
+        endpoint_variable="storage.googleapis.com",
     ),
     AzureBlobStorage(
         name="Azure Blob Storage",
@@ -279,7 +279,7 @@ SERVICES = (
         custom_domain_variable="DJANGO_AZURE_CUSTOM_DOMAIN",
         signing=("expiration_secs", "AZURE_URL_EXPIRATION_SECS", None),
         credentials="DJANGO_AZURE_CONNECTION_STRING, or DJANGO_AZURE_ACCOUNT_NAME and _KEY",
-        endpoint_variable="the account's endpoint in DJANGO_AZURE_CONNECTION_STRING",
+        endpoint_variable="DJANGO_AZURE_CONNECTION_STRING or DJANGO_AZURE_ACCOUNT_NAME",
     ),
 )
 # Object storage backends by dotted path: recognised by name, so no cloud SDK is imported.
