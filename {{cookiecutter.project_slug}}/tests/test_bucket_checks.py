@@ -131,6 +131,13 @@ def test_unsigned_links_without_a_custom_domain_are_reported(settings, backend):
     only(storage_messages(), "storage.W011", "querystring_auth")
 
 
+def named_bucket(settings, backend, name):
+    """Media in this backend's bucket or container of that name, with safe options."""
+    (names,) = [b for b in BUCKETS.values() if b.backend == backend]
+    options = {names.bucket: name, names.overwrite: False, **names.safe}
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend, "OPTIONS": options}}
+
+
 REFUSED_NAMES = ["my media", "médias", "Uploads", "up", "-uploads", "uploads-", "x" * 64]
 
 
@@ -157,9 +164,7 @@ def test_a_bucket_name_the_service_refuses_is_reported(bucket, name):
     ],
 )
 def test_each_service_refuses_the_names_its_own_rules_forbid(settings, backend, name):
-    (names,) = [b for b in BUCKETS.values() if b.backend == backend]
-    options = {names.bucket: name, names.overwrite: False, **names.safe}
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend, "OPTIONS": options}}
+    named_bucket(settings, backend, name)
 
     only(storage_messages(), "storage.E016", repr(name))
 
@@ -175,8 +180,6 @@ def test_each_service_refuses_the_names_its_own_rules_forbid(settings, backend, 
     ],
 )
 def test_names_within_the_rules_are_accepted(settings, backend, name):
-    (names,) = [b for b in BUCKETS.values() if b.backend == backend]
-    options = {names.bucket: name, names.overwrite: False, **names.safe}
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend, "OPTIONS": options}}
+    named_bucket(settings, backend, name)
 
     assert storage_messages() == []
