@@ -224,12 +224,14 @@ class AzureBlobStorage(BucketService):
 
         if isinstance(error, exceptions.ResourceNotFoundError):
             return self.missing(storage)
-        if isinstance(error, exceptions.ClientAuthenticationError):
-            return self.refused(storage)
-        if isinstance(error, exceptions.HttpResponseError) and error.error_code in {
-            "InvalidResourceName",
-            "OutOfRangeInput",
+        code = getattr(error, "error_code", None)
+        if isinstance(error, exceptions.ClientAuthenticationError) or code in {
+            "AuthenticationFailed",
+            "AuthorizationFailure",
+            "AuthorizationPermissionMismatch",
         }:
+            return self.refused(storage)
+        if code in {"InvalidResourceName", "OutOfRangeInput"}:
             return self.invalid(storage)
         if isinstance(error, exceptions.ServiceRequestError):
             return self.unreachable(error)
@@ -313,9 +315,12 @@ def check_configuration(storage, alias):
     try:
         service.probe(storage)
     except Exception as error:  # each SDK has its own; problem() knows them
-        failure = as_configuration_error(storage, error, alias)
-        if failure is None:
-            raise
+        # Listing one object fails only when the storage cannot work at all.
+        failure = as_configuration_error(storage, error, alias) or ConfigurationError(
+            f'STORAGES["{alias}"] ({service.name}): cannot list the {service.container} '
+            f"(check {service.bucket_variable} and {service.credentials}): "
+            f"{type(error).__name__}: {(str(error).splitlines() or [''])[0]}"
+        )
         raise failure from error
 
 
