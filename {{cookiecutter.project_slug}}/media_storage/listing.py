@@ -85,7 +85,12 @@ class Listing:
             return
         for name in sorted(files):
             name = f"{directory}/{name}" if directory else name
-            yield StoredFile(name, name, self.storage.get_modified_time(name))
+            try:
+                modified = self.storage.get_modified_time(name)
+            except Exception as error:  # each SDK has its own; the bucket itself was reachable
+                self.problems.append(f"cannot read {name}: {type(error).__name__}: {error}")
+                continue
+            yield StoredFile(name, name, modified)
         if directory:
             for name in sorted(directories):
                 yield from self.stored_files(f"{directory}/{name}")

@@ -76,7 +76,7 @@ class Command(BaseCommand):
     def remove(self, name, problems):
         try:
             self.storage.delete(name)
-        except OSError as error:
-            problems.append(f"cannot delete {name}: {error.strerror or error}")
+        except Exception as error:  # OSError on disk, each SDK its own in a bucket
+            problems.append(f"cannot delete {name}: {type(error).__name__}: {error}")
             return
         self.stdout.write(f"deleted {name}")
