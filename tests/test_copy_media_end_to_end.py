@@ -1,6 +1,7 @@
 """manage.py copy_media moves a project's media from the local disk into each bucket option's
 emulator, checked file by file, and finishes the job after a run killed halfway."""
 
+import base64
 import os
 import signal
 import sqlite3
@@ -90,3 +91,55 @@ def test_media_on_disk_moves_into_the_bucket_even_after_a_killed_run(
     copied = [line for line in resumed.stdout.splitlines() if "] copied" in line]
     assert copied and all("copied: size, MD5 checked" in line for line in copied)
     assert rows(database) == before
+
+
+@pytest.mark.parametrize("command", [["copy_media", "disk", "default"], ["orphaned_media"]])
+@pytest.mark.parametrize("option", BUCKET_OPTIONS)
+def test_a_missing_bucket_stops_the_media_commands_with_one_line_naming_the_setting(
+    installed, production_stack, option, command, tmp_path
+):
+    """A bucket name the service accepts but that does not exist on the running emulator:
+    the command stops before the first file instead of failing each one."""
+    project, store = installed(option), production_stack(option).store
+    (variable,) = [name for name in store.env if name.endswith(("_BUCKET_NAME", "_CONTAINER"))]
+    media_root = tmp_path / "media"
+    env = project.prod_env(
+        tmp_path, DJANGO_MEDIA_ROOT=str(media_root), **{**store.env, variable: "missing-media"}
+    )
+    project.create_database(env)
+    users_with_files_on_disk(project, env, media_root)
+
+    result = project.manage(*command, env=env, check=False)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "'missing-media' does not exist" in lines[0] and variable in lines[0]
+    assert "[1/" not in result.stdout
+
+
+def test_a_refused_account_key_stops_copy_media_with_one_line(
+    installed, production_stack, tmp_path
+):
+    """Azurite checks the account key's signature, as Azure does (the S3 and Google emulators
+    accept any credentials)."""
+    project, store = installed("azure"), production_stack("azure").store
+    connection = store.env["DJANGO_AZURE_CONNECTION_STRING"]
+    key = connection.split("AccountKey=")[1].split(";")[0]
+    wrong = base64.b64encode(b"not the account key").decode()
+    media_root = tmp_path / "media"
+    env = project.prod_env(
+        tmp_path,
+        DJANGO_MEDIA_ROOT=str(media_root),
+        **{**store.env, "DJANGO_AZURE_CONNECTION_STRING": connection.replace(key, wrong)},
+    )
+    project.create_database(env)
+    users_with_files_on_disk(project, env, media_root)
+
+    result = project.manage("copy_media", "disk", "default", env=env, check=False)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "refused the credentials" in lines[0] and "DJANGO_AZURE_CONNECTION_STRING" in lines[0]
+    assert "[1/" not in result.stdout

@@ -6,4 +6,4 @@ class MediaStorageConfig(AppConfig):
     verbose_name = "Media storage: checks and commands"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the checks)
+        from . import bucket_checks, checks, deploy_checks  # noqa: F401  (registers the checks)

@@ -1,22 +1,23 @@
-"""System checks for the media and static settings: the mistakes Django itself lets through.
+"""System checks for the media and static settings: the mistakes Django itself lets through
+(bucket_checks.py has those of bucket media storage).
 
 They run with every manage.py command (check, runserver, migrate...), and the last one with
 check --deploy. They read settings only: no network, no directory walks, no cloud SDK import.
 docs/checks.md lists them. https://docs.djangoproject.com/en/5.2/topics/checks/
 """
 
-import grp
 import os
-import pwd
 import re
 from pathlib import Path
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.files.storage import FileSystemStorage
 from django.urls import Resolver404, URLResolver, get_resolver, resolve
+from django.utils.module_loading import import_string
 from django.views.static import serve
 
-from .services import backend, media_on_local_disk, service_named
+from .services import bucket_service
 
 WHITENOISE_MIDDLEWARE = "whitenoise.middleware.WhiteNoiseMiddleware"
 SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
@@ -25,6 +26,21 @@ SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
 PATH_LIKE = re.compile(
     r"^/?(?:[A-Za-z]:[\\/]|~|file:)|^/(?:home|Users|root|var|srv|tmp|opt|usr|etc)/"
 )
+
+
+def backend(alias):
+    return settings.STORAGES.get(alias, {}).get("BACKEND", "")
+
+
+def media_on_local_disk():
+    """Whether uploads go to MEDIA_ROOT."""
+    name = backend("default")
+    if bucket_service(name):
+        return False
+    try:
+        return issubclass(import_string(name), FileSystemStorage)
+    except ImportError:
+        return False
 
 
 def absolute(path):
@@ -251,124 +267,4 @@ def check_removed_storage_settings(app_configs, **kwargs):
         )
         for name, alias in replaced.items()
         if hasattr(settings, name)
-    ]
-
-
-@register(Tags.files)
-def check_bucket_media(app_configs, **kwargs):
-    service = service_named(backend("default"))
-    if service is None:
-        return []
-    options = settings.STORAGES["default"].get("OPTIONS", {})
-
-    def option(name, setting, default):
-        return options.get(name, getattr(settings, setting, default))
-
-    messages = []
-    overwrite = service.overwrite[0]
-    if option(*service.overwrite):
-        messages.append(
-            Error(
-                f"{service.name} media storage has {overwrite} on: two uploads with the same "
-                "name would replace one another.",
-                hint=f'Set STORAGES["default"]["OPTIONS"]["{overwrite}"] = False.',
-                id="storage.E009",
-            )
-        )
-    if not option(*service.bucket):
-        messages.append(
-            Error(
-                f"{service.name} media storage has no bucket name ({service.bucket[0]}).",
-                hint=f"Set {service.bucket_variable}, read into "
-                f'STORAGES["default"]["OPTIONS"]["{service.bucket[0]}"].',
-                id="storage.E010",
-            )
-        )
-    public = service.public_links(option)
-    if public and not option(*service.custom_domain):
-        messages.append(
-            Warning(
-                f"{service.name} media objects are {public}, with no custom domain: anyone "
-                "can read every upload straight from the bucket, for ever.",
-                hint="Keep objects private and serve them through signed URLs, or through a "
-                f"CDN on its own domain ({service.custom_domain_variable}).",
-                id="storage.W011",
-            )
-        )
-    return messages
-
-
-def media_root_served():
-    """The directory deploy/nginx.conf serves /media/ from, or None."""
-    config = Path(settings.BASE_DIR) / "deploy" / "nginx.conf"
-    found = config.is_file() and re.search(r"location /media/ \{\s*root (\S+);", config.read_text())
-    return f"{found.group(1)}/media" if found else None
-
-
-def writable_by(path, user):
-    """Whether user may create files in directory path, by its owner, group and mode."""
-    try:
-        account = pwd.getpwnam(user)
-    except KeyError:
-        return True  # no such user here: nothing to say
-    info = path.stat()
-    groups = {account.pw_gid, *(g.gr_gid for g in grp.getgrall() if user in g.gr_mem)}
-    if account.pw_uid == 0 or info.st_uid == account.pw_uid:
-        return account.pw_uid == 0 or info.st_mode & 0o300 == 0o300
-    if info.st_gid in groups:
-        return info.st_mode & 0o030 == 0o030
-    return info.st_mode & 0o003 == 0o003
-
-
-@register(Tags.files, deploy=True)
-def check_media_root_is_writable(app_configs, **kwargs):
-    """MEDIA_ROOT exists, and this user and the web process's (WEB_USER, where the
-    environment names it) may write in it: a release command run as root must not leave
-    files the web process cannot replace."""
-    media = absolute(settings.MEDIA_ROOT)
-    if media is None or not media_on_local_disk():
-        return []
-    user = settings.WEB_USER
-    if not media.is_dir():
-        problem = f"MEDIA_ROOT {os.fspath(media)!r} does not exist: the first upload would fail."
-    elif not os.access(media, os.W_OK | os.X_OK):
-        problem = f"MEDIA_ROOT {os.fspath(media)!r} is not writable by this user: uploads fail."
-    elif user and not writable_by(media, user):
-        problem = (
-            f"MEDIA_ROOT {os.fspath(media)!r} is not writable by {user}, the user the web "
-            "process runs as (WEB_USER): uploads would fail."
-        )
-    else:
-        return []
-    owner = user or "USER"
-    if media == Path(settings.BASE_DIR) / "media":  # DJANGO_MEDIA_ROOT unset
-        served = media_root_served() or "/DIRECTORY/THE/WEB/SERVER/SERVES"
-        hint = (
-            f"MEDIA_ROOT is the development default: set DJANGO_MEDIA_ROOT={served} (what "
-            f"deploy/nginx.conf serves at /media/), then: install -d -o {owner} -g {owner} "
-            f"{served}"
-        )
-    else:
-        hint = f"Create it, owned by the web process's user: install -d -o {owner} -g {owner} "
-        hint += os.fspath(media)
-    return [Error(problem, hint=hint, id="storage.E012")]
-
-
-@register(Tags.caches, deploy=True)
-def check_cache_is_shared(app_configs, **kwargs):
-    """Counts kept in the cache (password-reset throttling) must be seen by every worker.
-    Settings that leave CACHES at Django's default (development, tests) run one process."""
-    cache = settings.CACHES.get("default", {}).get("BACKEND", "")
-    workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
-    chosen = settings.is_overridden("CACHES")
-    if settings.DEBUG or not chosen or not cache.endswith("LocMemCache") or workers < 2:
-        return []
-    return [
-        Warning(
-            f"The default cache is kept in each process ({cache}), and the web process runs "
-            f"{workers} workers: each counts password-reset requests on its own.",
-            hint="Share one: DJANGO_CACHE_URL=dbcache://django_cache (the default in production) "
-            "or redis://HOST:6379/0.",
-            id="storage.W016",
-        )
     ]

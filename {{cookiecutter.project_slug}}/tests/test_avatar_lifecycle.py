@@ -183,7 +183,7 @@ def test_a_user_can_remove_their_own_avatar(client, member, media_root, committe
 
 def assert_upload_fails_with_503(client, caplog, cause):
     """A valid upload that cannot be saved: a 503 page saying so, and the cause logged."""
-    with caplog.at_level(logging.ERROR, logger="users.failures"):
+    with caplog.at_level(logging.ERROR, logger="users.uploads"):
         response = client.post(reverse("profile"), {"avatar": upload(photo())})
 
     assert response.status_code == 503
@@ -228,7 +228,7 @@ def test_an_admin_upload_that_cannot_be_stored_gives_the_same_503_page(
     blocked.write_text("not a directory")
     settings.MEDIA_ROOT = blocked / "media"
 
-    with caplog.at_level(logging.ERROR, logger="users.failures"):
+    with caplog.at_level(logging.ERROR, logger="users.uploads"):
         response = admin_change(client, member, {"avatar": upload(photo())})
 
     assert response.status_code == 503

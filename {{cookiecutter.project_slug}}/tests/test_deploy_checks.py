@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from check_messages import only, storage_messages
+from system_checks import only, storage_messages
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -60,4 +60,4 @@ def test_a_per_process_cache_with_several_workers_is_reported(settings, monkeypa
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     monkeypatch.setenv("WEB_CONCURRENCY", "2")
 
-    only(storage_messages(deploy=True), "storage.W016", "each process", "2 workers")
+    only(storage_messages(deploy=True), "storage.W017", "each process", "2 workers")

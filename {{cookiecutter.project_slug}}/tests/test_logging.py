@@ -4,7 +4,7 @@ LOG_AS_DJANGO_AND_THE_APP = """
 import logging
 logging.getLogger("django.request").warning("Not Found: /nowhere/")
 logging.getLogger("django.server").info('"GET / HTTP/1.1" 200 901')
-logging.getLogger("users.failures").error("Storing the avatar of user 1 failed")
+logging.getLogger("users.uploads").error("Storing the avatar of user 1 failed")
 """
 
 
@@ -15,5 +15,5 @@ def test_development_prints_each_log_line_once(run_django):
     assert result.stderr.splitlines() == [
         "WARNING django.request: Not Found: /nowhere/",
         'INFO django.server: "GET / HTTP/1.1" 200 901',
-        "ERROR users.failures: Storing the avatar of user 1 failed",
+        "ERROR users.uploads: Storing the avatar of user 1 failed",
     ]

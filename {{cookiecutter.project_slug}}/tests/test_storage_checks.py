@@ -1,23 +1,22 @@
 """Each media and static misconfiguration is reported by `manage.py check`, naming the setting."""
 
+import os
 import re
 import sys
 import types
-from collections import namedtuple
 from pathlib import Path
 
 import pytest
-from check_messages import only, storage_messages
 from django.conf.urls.static import static
 from django.urls import clear_url_caches, re_path
 from django.views.static import serve
 from prod_env import PROD_ENV
+from system_checks import only, storage_messages
 
 # A URLconf that serves uploads with no DEBUG guard, for the storage.E005 test.
 urlpatterns = [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": "/srv/site/media"})]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-S3 = "storages.backends.s3.S3Storage"
 WHITENOISE_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 
@@ -183,7 +182,8 @@ def test_media_on_another_domain_needs_no_development_route(settings, urlconf):
 
 
 def test_each_check_id_is_used_once_and_the_checks_page_lists_them_all():
-    source = (PROJECT_DIR / "media_storage" / "checks.py").read_text()
+    app = PROJECT_DIR / "media_storage"
+    source = "".join(path.read_text() for path in sorted(app.glob("*checks.py")))
     page = (PROJECT_DIR / "docs" / "checks.md").read_text(encoding="utf-8")
     used = re.findall(r'id="(storage\.[EW]\d{3})"', source)
     listed = re.findall(r"^\| `(storage\.[EW]\d{3})` \|", page, re.M)
@@ -233,123 +233,22 @@ def test_removed_storage_settings_are_reported(settings, name):
     only(storage_messages(), "storage.E008", name, "ignore")
 
 
-GCS = "storages.backends.gcloud.GoogleCloudStorage"
-AZURE = "storages.backends.azure_storage.AzureStorage"
-# How each bucket backend names its settings: the bucket, the overwrite switch, the custom
-# domain, and the options that make every object public.
-Bucket = namedtuple("Bucket", "backend bucket overwrite custom_domain public safe")
-BUCKETS = {
-    "s3": Bucket(
-        backend=S3,
-        bucket="bucket_name",
-        overwrite="file_overwrite",
-        custom_domain="custom_domain",
-        public={"default_acl": "public-read"},
-        safe={},
-    ),
-    "gcs": Bucket(
-        backend=GCS,
-        bucket="bucket_name",
-        overwrite="file_overwrite",
-        custom_domain="custom_endpoint",
-        public={"default_acl": "publicRead"},
-        safe={},
-    ),
-    "azure": Bucket(
-        backend=AZURE,
-        bucket="azure_container",
-        overwrite="overwrite_files",
-        custom_domain="custom_domain",
-        public={"expiration_secs": None},
-        safe={"expiration_secs": 3600},
-    ),
-}
+def test_the_deploy_check_needs_media_root_to_exist(settings, media_root):
+    settings.MEDIA_ROOT = media_root / "missing"
+
+    assert storage_messages(deploy=False) == []
+    only(storage_messages(deploy=True), "storage.E012", "MEDIA_ROOT", "does not exist")
 
 
-@pytest.fixture(params=BUCKETS)
-def bucket(request, settings):
-    """One bucket backend; bucket.use(**options) makes it the media storage, with safe
-    options (a bucket, overwriting off, signed links) unless overridden."""
-    names = BUCKETS[request.param]
+def test_the_deploy_check_needs_media_root_to_be_writable(settings, media_root, monkeypatch):
+    media_root.chmod(0o500)
+    # root may write anywhere whatever the mode, so play the web server's unprivileged user.
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda path, mode: path != media_root and real_access(path, mode)
+    )
 
-    def use(**options):
-        safe = {names.bucket: "uploads", names.overwrite: False, **names.safe}
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {"BACKEND": names.backend, "OPTIONS": {**safe, **options}},
-        }
-
-    return types.SimpleNamespace(use=use, names=names)
-
-
-def test_bucket_media_with_safe_settings_passes(bucket):
-    bucket.use()
-
-    assert storage_messages() == []
-
-
-def test_bucket_media_that_overwrites_same_named_uploads_is_reported(bucket):
-    bucket.use(**{bucket.names.overwrite: True})
-
-    only(storage_messages(), "storage.E009", bucket.names.overwrite)
-
-
-def test_s3_and_gcs_overwrite_by_default_so_the_default_is_reported(settings):
-    for backend in (S3, GCS):
-        options = {"bucket_name": "uploads"}
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {"BACKEND": backend, "OPTIONS": options},
-        }
-
-        only(storage_messages(), "storage.E009", "file_overwrite")
-
-
-def test_bucket_media_needs_a_bucket(bucket):
-    bucket.use(**{bucket.names.bucket: ""})
-
-    only(storage_messages(), "storage.E010", "no bucket", bucket.names.bucket)
-
-
-def test_public_bucket_objects_without_a_custom_domain_are_reported(bucket):
-    bucket.use(**bucket.names.public)
-
-    only(storage_messages(), "storage.W011", "anyone")
-
-
-def test_public_bucket_objects_behind_a_custom_domain_are_accepted(bucket):
-    bucket.use(**bucket.names.public, **{bucket.names.custom_domain: "cdn.example"})
-
-    assert storage_messages() == []
-
-
-def test_a_subclass_of_a_bucket_backend_is_checked_as_that_backend(settings, monkeypatch):
-    # Classes named as django-storages' are enough: the checks go by name.
-    module = types.ModuleType("project_storage")
-    azure = type("AzureStorage", (), {"__module__": "storages.backends.azure_storage"})
-    module.MediaStorage = type("MediaStorage", (azure,), {"__module__": module.__name__})
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-    options = {"azure_container": "uploads", "overwrite_files": True, "expiration_secs": 3600}
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "project_storage.MediaStorage", "OPTIONS": options},
-    }
-
-    only(storage_messages(), "storage.E009", "overwrite_files")
-
-
-@pytest.mark.parametrize("backend", [S3, GCS])
-def test_unsigned_links_without_a_custom_domain_are_reported(settings, backend):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": backend,
-            "OPTIONS": {
-                "bucket_name": "uploads",
-                "file_overwrite": False,
-                "querystring_auth": False,
-            },
-        },
-    }
-
-    only(storage_messages(), "storage.W011", "querystring_auth")
+    try:
+        only(storage_messages(deploy=True), "storage.E012", "MEDIA_ROOT", "not writable")
+    finally:
+        media_root.chmod(0o700)

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .failures import avatar_not_saved
 from .models import User
+from .uploads import avatar_not_saved
 
 
 class AvatarNotSaved(Exception):

@@ -3,9 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .failures import avatar_not_saved
 from .forms import AvatarForm
 from .models import User
+from .uploads import avatar_not_saved
 
 
 @login_required

@@ -7,21 +7,28 @@ changes. Each copy is checked against the original: its size, and its MD5 where 
 storages report one. Files already in the target and equal are skipped, so a second run, or
 one after an interruption, copies only what is missing; a smaller file in the target (a copy
 cut short) is copied again, and any other different one is reported, never replaced. Files
-only in the target (uploaded there since the switch) are fine. docs/moving-media.md tells
-the whole move.
+only in the target (uploaded there since the switch) are fine. A wrong configuration (a missing
+bucket, refused credentials, an unreachable service) stops it before the first file, or at
+the first file that shows it. docs/moving-media.md tells the whole move.
 """
 
+import enum
+import hashlib
 from dataclasses import dataclass
-from enum import Enum
 
-from django.core.files.storage import InvalidStorageError, storages
+from django.core.files.storage import FileSystemStorage, InvalidStorageError, storages
 from django.core.management.base import BaseCommand, CommandError
 
 from media_storage.references import is_referenced, referenced_names
-from media_storage.services import stored_md5
+from media_storage.services import (
+    ConfigurationError,
+    as_configuration_error,
+    bucket_service_of,
+    check_configuration,
+)
 
 
-class Kind(Enum):
+class Result(enum.Enum):
     COPIED = "copied"
     SKIPPED = "skipped"
     FAILED = "failed"
@@ -29,25 +36,22 @@ class Kind(Enum):
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one file, and why."""
-
-    kind: Kind
+    result: Result
     detail: str
 
     def __str__(self):
-        return f"{self.kind.value}: {self.detail}"
+        # "copied (size, MD5 checked)", "skipped: already there (size equal)"
+        separator = " " if self.detail.startswith("(") else ": "
+        return f"{self.result.value}{separator}{self.detail}"
 
 
-def copied(detail):
-    return Outcome(Kind.COPIED, detail)
-
-
-def skipped(detail):
-    return Outcome(Kind.SKIPPED, detail)
-
-
-def failed(detail):
-    return Outcome(Kind.FAILED, detail)
+def stored_md5(storage, name):
+    """The MD5 the storage keeps for a file, in hex, or None if it keeps none."""
+    if isinstance(storage, FileSystemStorage):
+        with storage.open(name, "rb") as file:
+            return hashlib.file_digest(file, "md5").hexdigest()
+    service = bucket_service_of(type(storage))
+    return service.stored_md5(storage, name) if service else None
 
 
 def compare(source, target, name):
@@ -77,60 +81,72 @@ class Command(BaseCommand):
         if source == target:
             raise CommandError(f"The source and the target are both {source!r}.")
         try:
-            origin, destination = storages[source], storages[target]
+            self.aliases = {source: storages[source], target: storages[target]}
         except InvalidStorageError as error:
             raise CommandError(f"{error} Known: {', '.join(storages.backends)}.") from None
+        try:
+            for alias, storage in self.aliases.items():
+                check_configuration(storage, alias)
+            self.copy_all(*self.aliases.values(), options["verbosity"])
+        except ConfigurationError as error:
+            raise CommandError(str(error)) from None
+
+    def copy_all(self, origin, destination, verbosity):
         names = sorted(referenced_names())
-        counts = dict.fromkeys(Kind, 0)
+        done = {result: 0 for result in Result}
         try:
             for number, name in enumerate(names, 1):
-                try:
-                    outcome = self.copy(origin, destination, name)
-                except Exception as error:  # each backend has its own errors; report, go on
-                    outcome = failed(f"{type(error).__name__}: {error}")
-                counts[outcome.kind] += 1
-                if options["verbosity"] >= 1:
+                outcome = self.copy_checked(origin, destination, name)
+                done[outcome.result] += 1
+                if verbosity >= 1:
                     self.stdout.write(f"[{number}/{len(names)}] {outcome}: {name}")
-        except KeyboardInterrupt:
-            self.report(names, counts)
-            raise CommandError("Interrupted: run the same command again to finish.") from None
-        self.report(names, counts)
-        if counts[Kind.FAILED]:
+        finally:  # interrupted or stopped by a configuration error too
+            self.stdout.write(
+                f"{len(names)} files referenced: {done[Result.COPIED]} copied, "
+                f"{done[Result.SKIPPED]} already there, {done[Result.FAILED]} failed."
+            )
+        if done[Result.FAILED]:
             raise CommandError(
-                f"{counts[Kind.FAILED]} files were not copied (listed above); run again to retry."
+                f"{done[Result.FAILED]} files were not copied (listed above); run again to retry."
             )
 
-    def report(self, names, counts):
-        self.stdout.write(
-            f"{len(names)} files referenced: {counts[Kind.COPIED]} copied, "
-            f"{counts[Kind.SKIPPED]} already there, {counts[Kind.FAILED]} failed."
-        )
+    def copy_checked(self, origin, destination, name):
+        try:
+            return self.copy(origin, destination, name)
+        except KeyboardInterrupt:
+            raise CommandError("Interrupted: run the same command again to finish.") from None
+        except Exception as error:  # each backend has its own errors
+            for alias, storage in self.aliases.items():
+                if failure := as_configuration_error(storage, error, alias):
+                    raise failure from error
+            return Outcome(Result.FAILED, f"{type(error).__name__}: {error}")
 
     def copy(self, origin, destination, name):
         if not is_referenced(name):  # removed or replaced since the run began
-            return skipped("no row refers to it any more")
+            return Outcome(Result.SKIPPED, "no row refers to it any more")
         if not origin.exists(name):
             if destination.exists(name):  # uploaded there since the switch
-                return skipped("only in the target")
-            return failed("in neither storage")
+                return Outcome(Result.SKIPPED, "only in the target")
+            return Outcome(Result.FAILED, "in neither storage")
         if destination.exists(name):
             problems, compared = compare(origin, destination, name)
             if not problems:
-                return skipped(f"already there ({compared} equal)")
+                return Outcome(Result.SKIPPED, f"already there ({compared} equal)")
             if destination.size(name) >= origin.size(name):
-                return failed(
+                return Outcome(
+                    Result.FAILED,
                     "the target holds a different file of that name ("
                     + " and ".join(problems)
-                    + "); nothing was replaced"
+                    + "); nothing was replaced",
                 )
             destination.delete(name)  # smaller: a copy cut short, made again below
         with origin.open(name, "rb") as content:
             stored = destination.save(name, content)
         if stored != name:
             destination.delete(stored)
-            return failed(f"the target stored it as {stored}")
+            return Outcome(Result.FAILED, f"the target stored it as {stored}")
         problems, compared = compare(origin, destination, name)
         if problems:
             destination.delete(name)
-            return failed("the copy has " + " and ".join(problems))
-        return copied(f"{compared} checked")
+            return Outcome(Result.FAILED, "the copy has " + " and ".join(problems))
+        return Outcome(Result.COPIED, f"({compared} checked)")

@@ -2,29 +2,21 @@
 
 Lists the files in media storage that no database row refers to, such as avatars left behind
 by an older version of this project or by a failed save, and with --delete removes them. Works
-on whatever the default storage is (local disk or a bucket): it only lists, reads file times
-and deletes through the storage API.
+on whatever the default storage is (local disk or a bucket). It looks only where the project's
+file fields store files (avatars/), so files it knows nothing of (a .gitkeep, a thumbnail
+library's CACHE/) are left alone; on disk it compares real paths, so a file a row refers to is
+kept whatever other path leads to it.
 """
 
 from datetime import timedelta
 
-from django.core.files.storage import default_storage
-from django.core.management.base import BaseCommand
+from django.core.files.storage import storages
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from media_storage.references import referenced_names
-
-
-def stored_names(storage, directory=""):
-    """Every file in storage, depth first."""
-    try:
-        directories, files = storage.listdir(directory)
-    except FileNotFoundError:
-        return
-    for name in sorted(files):
-        yield f"{directory}/{name}" if directory else name
-    for name in sorted(directories):
-        yield from stored_names(storage, f"{directory}/{name}" if directory else name)
+from media_storage.listing import Listing
+from media_storage.references import referenced_names, upload_directories
+from media_storage.services import as_configuration_error, check_configuration
 
 
 class Command(BaseCommand):
@@ -42,26 +34,49 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, delete, older_than, **options):
-        referenced = referenced_names()
+        self.storage = storages["default"]  # the backend itself: default_storage is a proxy
+        try:
+            check_configuration(self.storage, "default")
+            self.sweep(delete, older_than)
+        except Exception as error:
+            failure = as_configuration_error(self.storage, error, "default")
+            if failure is None:
+                raise
+            raise CommandError(str(failure)) from None
+
+    def sweep(self, delete, older_than):
+        listing = Listing(self.storage)
+        referenced = {listing.identity(name) for name in referenced_names()}
         cutoff = timezone.now() - timedelta(hours=older_than)
         checked = orphaned = young = 0
-        for name in stored_names(default_storage):
+        for stored in listing.files(upload_directories()):
             checked += 1
             if checked % 500 == 0:
                 self.stderr.write(f"checked {checked} files, {orphaned} orphaned so far")
-            if name in referenced:
+            if stored.identity in referenced:
                 continue
-            if default_storage.get_modified_time(name) > cutoff:
+            if stored.modified > cutoff:
                 young += 1
                 continue
             orphaned += 1
             if delete:
-                default_storage.delete(name)
-                self.stdout.write(f"deleted {name}")
+                self.remove(stored.name, listing.problems)
             else:
-                self.stdout.write(name)
+                self.stdout.write(stored.name)
+        for problem in listing.problems:
+            self.stderr.write(problem)
         verb = "deleted" if delete else "orphaned (run again with --delete to remove them)"
         self.stderr.write(
-            f"checked {checked} files: {len(referenced)} referenced names, {orphaned} {verb}, "
+            f"checked {checked} files: {len(referenced)} referenced files, {orphaned} {verb}, "
             f"{young} younger than {older_than:g} h left alone"
         )
+        if listing.problems:
+            raise CommandError(f"{len(listing.problems)} entries could not be handled (above).")
+
+    def remove(self, name, problems):
+        try:
+            self.storage.delete(name)
+        except Exception as error:  # OSError on disk, each SDK its own in a bucket
+            problems.append(f"cannot delete {name}: {type(error).__name__}: {error}")
+            return
+        self.stdout.write(f"deleted {name}")

@@ -1,5 +1,4 @@
-"""The page for an avatar change that storage refused, shown by the profile page and the
-admin alike."""
+"""What the profile page and the admin share when an avatar change cannot be stored."""
 
 import logging
 

@@ -1,4 +1,4 @@
-"""The project's own system check messages, as the check tests read them."""
+"""The project's storage.* system check messages, for the tests of the checks."""
 
 from django.core.checks import run_checks
 
