@@ -50,7 +50,7 @@ def test_every_referenced_file_is_copied_and_no_row_changes(target, users_with_a
     for name in users_with_avatars:
         assert target.open(name).read() == storages["disk"].open(name).read()
     assert list(User.objects.values_list("pk", "avatar").order_by("pk")) == rows
-    assert "[1/3] copied: size, MD5 checked: avatars/0.webp" in out
+    assert "[1/3] copied (size, MD5 checked): avatars/0.webp" in out
     assert "3 files referenced: 3 copied, 0 already there, 0 failed." in out
 
 
