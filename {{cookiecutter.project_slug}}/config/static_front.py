@@ -1,16 +1,12 @@
-"""Hashed static files answered from memory, in front of Django, in the production web process.
+"""Hashed static files answered from memory, before Django, in the production web process.
 
-WhiteNoiseMiddleware (settings.MIDDLEWARE) serves every static file, under runserver too; this
-front only makes its commonest answers fast. The server sends a body given as one bytes object
-in one write, while a file is read and sent in 8 KB blocks from Python; so each hashed file
-under MAX_FILE_BYTES is read at start, with its compressed variants, and answered here.
-
-Each answer is the middleware path's own: WhiteNoise's StaticFile chooses 304 or the encoding,
-and the headers are those WhiteNoiseMiddleware's response gets from SecurityMiddleware (the
-middleware directly before it, storage.E007), both built with the settings the site runs with.
-Everything else goes to Django unchanged: other files, methods and ranges, and requests Django
-does not see as HTTPS, which SecurityMiddleware redirects (the front never answers them
-without HSTS, or instead of the redirect).
+WhiteNoiseMiddleware still serves every static file (under runserver, it alone does); this only
+makes its commonest answers fast: granian sends a body of one bytes object in one write, but a
+file in 8 KB blocks read from Python. Each answer is the middleware path's own, built at start:
+WhiteNoise's StaticFile picks 304 or the encoding, SecurityMiddleware (directly before
+WhiteNoise, storage.E007) adds its headers. Everything else goes to Django unchanged: other
+files, methods, ranges, and requests Django does not see as HTTPS, so those are redirected as
+on the middleware path, never answered without HSTS.
 """
 
 import os
@@ -62,7 +58,8 @@ class StaticFront:
         return [body] if method == "GET" and body else []
 
     def is_secure(self, environ):
-        """Django's verdict, remembered: a request object costs more than the rest of the answer."""
+        """Django's verdict, remembered: a request object costs more than the rest of the answer.
+        It depends on these two values only (HttpRequest.scheme)."""
         key = (environ.get("wsgi.url_scheme"), environ.get(self.proxy_header))
         verdict = self.secure.get(key)
         if verdict is None:
