@@ -50,7 +50,10 @@ def front_answer(front, method, path, headers):
     def start_response(status, response_headers):
         started.update(status=int(status.split()[0]), headers=dict(response_headers))
 
-    body = b"".join(front(environ, start_response))
+    answer = front(environ, start_response)
+    body = b"".join(answer)
+    if hasattr(answer, "close"):  # as a WSGI server does: Django's answers hold files open
+        answer.close()
     return started["status"], started["headers"], body
 
 
