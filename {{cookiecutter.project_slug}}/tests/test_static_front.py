@@ -16,8 +16,9 @@ LOOKALIKE = "lookalike.0123456789ab.css"
 
 
 @pytest.fixture
-def collected(settings, tmp_path):
-    """The project's static files collected as in production, and the settings that serve them."""
+def collected(settings, tmp_path, db):
+    """The project's static files collected as in production, and the settings that serve them.
+    db: the Django handler the front hands requests to closes connections after each."""
     extra = tmp_path / "extra"
     extra.mkdir()
     (extra / LOOKALIKE).write_text("body { color: teal; }\n" * 100)
