@@ -1,5 +1,7 @@
 """
-WSGI config for the project: the production web process (Procfile) serves `application`.
+WSGI config for the site: the Procfile's web process, and runserver.
+
+It exposes the WSGI callable as a module-level variable named ``application``.
 
 For more information on this file, see
 https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
@@ -9,8 +11,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from config.static import with_static_files
+from config.static_front import StaticFront
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 
-application = with_static_files(get_wsgi_application())
+application = StaticFront(get_wsgi_application())

@@ -1,76 +1,187 @@
-"""The production web process answers static files in front of Django (config/static.py),
-with the headers Django's SecurityMiddleware gives and "immutable" only for the names
-collectstatic hashed."""
+"""The static front (config/static_front.py) answers exactly as the middleware path does."""
 
-import json
-from wsgiref.util import setup_testing_defaults
+import os
 
 import pytest
 from django.core.management import call_command
+from django.core.wsgi import get_wsgi_application
+from django.test import Client, RequestFactory
 
-from config.static import with_static_files
+from config import static_front
+from config.static_front import StaticFront
 
-MANIFEST = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
-
-
-def django(environ, start_response):
-    start_response("200 OK", [("Content-Type", "text/plain")])
-    return [b"from Django"]
-
-
-def get(path):
-    """status and headers of a GET through the static front."""
-    environ = {"PATH_INFO": path}
-    setup_testing_defaults(environ)
-    answer = {}
-
-    def start_response(status, headers):
-        answer.update(status=status, headers=dict(headers))
-
-    body = b"".join(with_static_files(django)(environ, start_response))
-    return answer["status"], answer["headers"], body
+HTTPS = {"X-Forwarded-Proto": "https"}
+# Named like a hashed file, but collectstatic's manifest does not know it as one.
+LOOKALIKE = "lookalike.0123456789ab.css"
 
 
 @pytest.fixture
-def collected(settings, tmp_path):
-    """STATIC_ROOT filled by collectstatic with hashed names, as in production."""
+def collected(settings, tmp_path, db):
+    """The project's static files collected as in production, and the settings that serve them.
+    db: the Django handler the front hands requests to closes connections after each."""
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / LOOKALIKE).write_text("body { color: teal; }\n" * 100)
+    (extra / "large.bin").write_bytes(os.urandom(static_front.MAX_FILE_BYTES + 1))
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, extra]
     settings.STATIC_ROOT = tmp_path / "staticfiles"
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST}}
-    call_command("collectstatic", "--noinput", verbosity=0)
-    manifest = json.loads((settings.STATIC_ROOT / "staticfiles.json").read_text())
-    return settings.STATIC_ROOT, manifest["paths"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = False
+    settings.WHITENOISE_AUTOREFRESH = False
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 3600
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    call_command("collectstatic", "--noinput", "--ignore", "admin", verbosity=0)
+    return settings.STATIC_ROOT
 
 
-def test_static_responses_carry_the_security_headers_django_makes_from_the_settings(
-    settings, collected
+def hashed_url(static_root, pattern):
+    (found,) = static_root.glob(pattern)
+    return "/static/" + found.relative_to(static_root).as_posix()
+
+
+def front_answer(front, method, path, headers):
+    environ = RequestFactory().generic(method, path, headers=headers).environ
+    started = {}
+
+    def start_response(status, response_headers):
+        started.update(status=int(status.split()[0]), headers=dict(response_headers))
+
+    answer = front(environ, start_response)
+    body = b"".join(answer)
+    if hasattr(answer, "close"):  # as a WSGI server does: Django's answers hold files open
+        answer.close()
+    return started["status"], started["headers"], body
+
+
+def middleware_answer(method, path, headers):
+    response = Client().generic(method, path, headers=headers)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code, dict(response.items()), body
+
+
+def both(method, path, headers):
+    """The front's answer and the middleware path's, built with the settings as they are now."""
+    front = StaticFront(get_wsgi_application())
+    return (
+        front,
+        front_answer(front, method, path, headers),
+        middleware_answer(method, path, headers),
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "accept", "encoding"),
+    [
+        ("GET", "br, gzip", "br"),
+        ("GET", "gzip", "gzip"),
+        ("GET", None, None),
+        ("GET", "*", None),
+        ("HEAD", "br", "br"),
+    ],
+)
+def test_a_hashed_file_is_answered_from_memory_as_the_middleware_answers(
+    collected, method, accept, encoding
 ):
-    settings.SECURE_REFERRER_POLICY = "no-referrer"
-    settings.SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
-    settings.SECURE_HSTS_SECONDS = 60
-    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = False
-    settings.SECURE_HSTS_PRELOAD = True
+    css = hashed_url(collected, "css/site.*.css")
+    headers = {**HTTPS, "Accept-Encoding": accept} if accept else HTTPS
 
-    status, headers, _ = get("/static/css/site.css")
+    front, fast, plain = both(method, css, headers)
 
-    assert status == "200 OK"
-    assert headers["Referrer-Policy"] == "no-referrer"
-    assert headers["Cross-Origin-Opener-Policy"] == "same-origin-allow-popups"
-    assert headers["Strict-Transport-Security"] == "max-age=60; preload"
-    assert headers["X-Content-Type-Options"] == "nosniff"
-
-
-def test_only_names_collectstatic_hashed_are_immutable(collected):
-    root, paths = collected
-    hashed = paths["css/site.css"]
-    (root / "css" / "lookalike.0123456789ab.css").write_text("body {}")
-
-    immutable = get(f"/static/{hashed}")[1]["Cache-Control"]
-    plain = get("/static/css/site.css")[1]["Cache-Control"]
-    lookalike = get("/static/css/lookalike.0123456789ab.css")[1]["Cache-Control"]
-
-    assert "immutable" in immutable
-    assert "immutable" not in plain and "immutable" not in lookalike
+    assert css in front.files
+    assert fast == plain
+    status, sent, body = fast
+    assert status == 200
+    assert sent.get("Content-Encoding") == encoding
+    assert sent["Vary"] == "Accept-Encoding"
+    assert "immutable" in sent["Cache-Control"]
+    assert "Strict-Transport-Security" in sent
+    assert len(body) == (0 if method == "HEAD" else int(sent["Content-Length"]))
 
 
-def test_other_paths_reach_django(collected):
-    assert get("/profile/")[2] == b"from Django"
+@pytest.mark.parametrize("condition", ["If-None-Match", "If-Modified-Since"])
+def test_a_cached_copy_still_valid_gets_304_as_from_the_middleware(collected, condition):
+    css = hashed_url(collected, "css/site.*.css")
+    _, first, _ = both("GET", css, HTTPS)
+    validator = first[1]["ETag" if condition == "If-None-Match" else "Last-Modified"]
+
+    front, fast, plain = both("GET", css, {**HTTPS, condition: validator})
+
+    assert fast == plain
+    assert fast[0] == 304
+    assert fast[2] == b""
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "header"),
+    [
+        ("SECURE_REFERRER_POLICY", ["no-referrer", "strict-origin"], "Referrer-Policy"),
+        (
+            "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+            "same-origin-allow-popups",
+            "Cross-Origin-Opener-Policy",
+        ),
+        ("SECURE_HSTS_PRELOAD", True, "Strict-Transport-Security"),
+        ("SECURE_CONTENT_TYPE_NOSNIFF", False, "X-Content-Type-Options"),
+    ],
+)
+def test_the_security_headers_follow_the_settings_as_security_middleware_does(
+    collected, settings, setting, value, header
+):
+    css = hashed_url(collected, "css/site.*.css")
+    _, before, _ = both("GET", css, HTTPS)
+    setattr(settings, setting, value)
+
+    front, fast, plain = both("GET", css, HTTPS)
+
+    assert css in front.files
+    assert fast == plain
+    assert fast[1].get(header) != before[1].get(header)
+
+
+def test_only_names_in_the_manifest_are_immutable_and_held_in_memory(collected):
+    hashed = hashed_url(collected, "lookalike.0123456789ab.*.css")
+    lookalike = "/static/" + LOOKALIKE
+
+    front, fast, plain = both("GET", lookalike, HTTPS)
+    _, hashed_answer, _ = both("GET", hashed, HTTPS)
+
+    assert fast == plain
+    assert "immutable" not in fast[1]["Cache-Control"]
+    assert lookalike not in front.files
+    assert "immutable" in hashed_answer[1]["Cache-Control"]
+    assert hashed in front.files
+
+
+@pytest.mark.parametrize(
+    ("method", "headers"),
+    [
+        ("GET", {**HTTPS, "Range": "bytes=0-9"}),
+        ("POST", HTTPS),
+        ("GET", {}),  # plain HTTP: redirected to HTTPS
+    ],
+)
+def test_ranges_other_methods_and_plain_http_get_the_middleware_paths_answer(
+    collected, method, headers
+):
+    css = hashed_url(collected, "css/site.*.css")
+
+    _, fast, plain = both(method, css, headers)
+
+    assert fast == plain
+    assert fast[0] in (206, 405, 301)
+
+
+def test_memory_holds_no_file_over_the_bound_and_no_more_than_the_total(collected):
+    large = hashed_url(collected, "large.*.bin")
+
+    front, fast, plain = both("GET", large, HTTPS)
+
+    assert fast == plain
+    assert "immutable" in fast[1]["Cache-Control"]
+    assert large not in front.files
+    assert 0 < front.bytes <= static_front.MAX_TOTAL_BYTES
