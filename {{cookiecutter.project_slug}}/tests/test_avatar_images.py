@@ -80,7 +80,7 @@ PNG_OVER_THE_LIMIT = encoded(picture((8, 8)), "PNG") + b"\0" * (5 * 1024 * 1024)
 REFUSED = {
     "HTML, SVG or JavaScript named `.png`": (
         b"<!doctype html><script>alert(1)</script>",
-        "Upload a valid image.",
+        "The file is not an image: use JPEG, PNG, GIF or WebP.",
     ),
     "BMP, TIFF": (encoded(picture(), "BMP"), "BMP images are not accepted: use JPEG, PNG"),
     "a truncated JPEG or GIF": (

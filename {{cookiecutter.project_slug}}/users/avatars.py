@@ -20,6 +20,8 @@ from PIL import Image, ImageOps
 
 # Pillow's format names; MPO is the JPEG with a multi-picture index many phones write.
 ACCEPTED = {"JPEG", "MPO", "PNG", "GIF", "WEBP"}
+# What the file picker offers.
+MEDIA_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 # The avatar is shown at 8rem; 512 pixels stay sharp on a screen of three pixels per point.
 SIDE = 512
 # Enough for a 16-megapixel photo, checked for every frame before any pixel is decoded.
@@ -186,15 +188,28 @@ def make_avatar(file):
         file.seek(0)
 
 
+def avatar_for(upload):
+    """make_avatar(upload), done once: the result (or the refusal) is kept on the upload, so
+    the form's validation and the model's store share one decode."""
+    result = getattr(upload, "avatar_result", None)
+    if result is None:
+        try:
+            result = make_avatar(upload)
+        except ValidationError as refusal:
+            result = refusal
+        upload.avatar_result = result
+    if isinstance(result, ValidationError):
+        raise result
+    return result
+
+
 def validate_avatar(file):
     """Model-field validator: the admin and every form refuse what make_avatar refuses.
 
     The new image is kept with the upload, so storing it does not decode it again.
     """
-    upload = getattr(file, "file", file)
-    if getattr(file, "_committed", True) or hasattr(upload, "avatar_webp"):
-        return
-    upload.avatar_webp = make_avatar(upload)
+    if not getattr(file, "_committed", True):
+        avatar_for(file.file)
 
 
 def avatar_path(instance, filename):
