@@ -71,6 +71,17 @@ def gif_with_frames(*sizes):
     return first[:-1] + extra + b";"
 
 
+def gif_padded_before_a_frame(frame_size, sub_block=1, garbage=0, total=5_000_000):
+    """A GIF of the worst layout for a header scan: a comment of sub_block-byte sub-blocks
+    (and garbage bytes Pillow skips) filling the file, then a frame of frame_size."""
+    first = encoded(Image.new("P", (10, 10)), "GIF")[:-1]
+    frame = gif_with_frames((10, 10), frame_size)[len(first) : -1]
+    room = total - len(first) - len(frame) - garbage - 4
+    blocks = room // (sub_block + 1)
+    comment = b"!\xfe" + (bytes([sub_block]) + b"x" * sub_block) * blocks + b"\x00"
+    return first + comment + b"?" * garbage + frame + b";"
+
+
 def animation(fmt, colours=("red", "blue"), size=(32, 32)):
     frames = [Image.new("RGB", size, colour) for colour in colours]
     return encoded(frames[0], fmt, save_all=True, append_images=frames[1:], duration=100)
