@@ -3,8 +3,8 @@
 No byte the user sent is stored. An upload is read from its headers first (format, size of
 every frame, the memory its decoding needs) and refused there if it is too big; otherwise it
 is decoded once, at reduced size where the format allows (JPEG), turned upright by its EXIF
-orientation, cut to its first frame, fitted in 512×512 pixels, and written as a new WebP file
-with no metadata. So a photo's GPS position, camera serial number or a script hidden in its
+orientation, cut to its first frame, fitted in 512×512 pixels, converted to sRGB from its
+colour profile, and written as a new WebP file with no metadata. So a photo's GPS position, camera serial number or a script hidden in its
 bytes never reaches storage, and a browser only ever gets a small, clean image.
 """
 
@@ -17,12 +17,13 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 # Pillow's format names; MPO is the JPEG with a multi-picture index many phones write.
 ACCEPTED = {"JPEG", "MPO", "PNG", "GIF", "WEBP"}
 # What the file picker offers.
 MEDIA_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 # The avatar is shown at 8rem; 512 pixels stay sharp on a screen of three pixels per point.
 SIDE = 512
 # Enough for a 16-megapixel photo, checked for every frame before any pixel is decoded.
@@ -125,6 +126,8 @@ def decoding_memory(image):
         return WEBP_PIXEL_BYTES * pixels + row_pointers
     if image.mode in ("P", "PA") and has_transparency(image):
         return TRANSPARENT_PALETTE_PIXEL_BYTES * pixels + row_pointers
+    if has_transparency(image):  # converted to RGBA, which resizing premultiplies: 8 more
+        return (PIXEL_BYTES.get(image.mode, 9) + 8) * pixels + row_pointers
     return PIXEL_BYTES.get(image.mode, 9) * pixels + row_pointers
 
 
@@ -145,18 +148,42 @@ def check_memory(image):
 
 
 def fitted(image):
-    """The first frame, decoded, upright and fitted in SIDE×SIDE, in RGB or RGBA."""
+    """The first frame, decoded, upright and fitted in SIDE×SIDE, in sRGB, RGB or RGBA."""
     if image.format in ("JPEG", "MPO"):
         image.draft("RGB", (SIDE, SIDE))  # libjpeg decodes at 1/2, 1/4 or 1/8 scale
     image.load()
+    profile = image.info.get("icc_profile")
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         image = image.convert("I").point(lambda value: value / 256).convert("L")
-    elif image.mode in ("P", "PA"):
+    elif image.mode in ("P", "PA") or "transparency" in image.info:
+        # A palette, or one colour marked transparent (PNG's tRNS on RGB or grey): as alpha.
         image = image.convert("RGBA" if has_transparency(image) else "RGB")
     image.thumbnail((SIDE, SIDE), Image.Resampling.LANCZOS)
     upright = ImageOps.exif_transpose(image)
     has_alpha = upright.mode in ("RGBA", "LA") and upright.getextrema()[-1][0] < 255
-    return upright.convert("RGBA" if has_alpha else "RGB")
+    mode = "RGBA" if has_alpha else "RGB"
+    # Converted once fitted: a colour transform of at most SIDE×SIDE pixels.
+    return in_srgb(upright, profile, mode) or upright.convert(mode)
+
+
+def in_srgb(image, profile, mode):
+    """The image converted from its embedded colour profile to sRGB, in mode; None without
+    a profile, or with one that does not fit the image (then its values are taken as sRGB)."""
+    if not profile:
+        return None
+    if image.mode == "LA":
+        image = image.convert("RGBA")
+    elif image.mode not in ("RGB", "RGBA", "L", "CMYK"):
+        return None
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        colour = image.convert("RGB") if image.mode == "RGBA" else image
+        converted = ImageCms.profileToProfile(colour, source, SRGB, outputMode="RGB")
+    except (OSError, ImageCms.PyCMSError):
+        return None
+    if mode == "RGBA":
+        converted.putalpha(image.getchannel("A"))
+    return converted
 
 
 def encode(image, source_format):
