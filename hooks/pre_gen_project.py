@@ -49,6 +49,7 @@ DEPENDENCIES = {
     "opentelemetry-api",
     "packaging",
     "pillow",
+    "pillow-heif",
     "pluggy",
     "proto-plus",
     "protobuf",

@@ -4,8 +4,9 @@ No byte the user sent is stored. An upload is read from its headers first (forma
 every frame, the memory its decoding needs) and refused there if it is too big; otherwise it
 is decoded once, at reduced size where the format allows (JPEG), turned upright by its EXIF
 orientation, cut to its first frame, fitted in 512×512 pixels, converted to sRGB from its
-colour profile, and written as a new WebP file with no metadata. So a photo's GPS position, camera serial number or a script hidden in its
-bytes never reaches storage, and a browser only ever gets a small, clean image.
+colour profile, and written as a new WebP file with no metadata. So a photo's GPS position,
+camera serial number or a script hidden in its bytes never reaches storage, and a browser only
+ever gets a small, clean image.
 """
 
 import io
@@ -16,13 +17,24 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageCms, ImageOps
+from pillow_heif import register_heif_opener
+
+register_heif_opener()  # HEIC, what iPhones save; Pillow reads AVIF itself
 
 # Pillow's format names; MPO is the JPEG with a multi-picture index many phones write.
-ACCEPTED = {"JPEG", "MPO", "PNG", "GIF", "WEBP"}
+ACCEPTED = {"JPEG", "MPO", "PNG", "GIF", "WEBP", "HEIF", "AVIF"}
+NOT_ACCEPTED = "Only JPEG, PNG, GIF, WebP, HEIC and AVIF images are accepted."
 # What the file picker offers.
-MEDIA_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
+MEDIA_TYPES = [
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/heic",
+    "image/heif",
+    "image/avif",
+]
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 # The avatar is shown at 8rem; 512 pixels stay sharp on a screen of three pixels per point.
 SIDE = 512
@@ -31,7 +43,7 @@ MAX_PIXELS = 4096 * 4096
 MAX_FRAMES = 10_000
 # Decoding one upload may use at most this much memory, estimated from its header (see
 # docs/uploads.md), and a process decodes at most two at once.
-DECODE_BUDGET = 96 * 1024 * 1024
+DECODE_BUDGET = 100_000_000
 DECODING = threading.BoundedSemaphore(2)
 # Bytes per pixel while decoding, measured by bench/run: Pillow's storage of the mode, plus
 # the full-size copies made before resizing (a palette image becomes RGB or RGBA; resizing
@@ -40,6 +52,14 @@ DECODING = threading.BoundedSemaphore(2)
 PIXEL_BYTES = {"1": 1, "L": 1, "RGB": 4, "I;16": 7, "I": 9, "P": 5, "LA": 8, "RGBA": 8}
 TRANSPARENT_PALETTE_PIXEL_BYTES = 9
 WEBP_PIXEL_BYTES = 16
+# HEIC and AVIF, measured: the decoder's YCbCr planes and RGB output, then Pillow's copy. A
+# 12-megapixel HEIC (an iPhone's default) fits the budget; a 24-megapixel one does not.
+WHOLE_DECODE_PIXEL_BYTES = {"HEIF": 8, "AVIF": 10}
+
+
+def megabytes(size):
+    """A size as people read it: MB of 1,000,000 bytes, as file browsers and phones count."""
+    return f"{size / 1_000_000:.1f}\xa0MB"
 
 
 def refuse(message, code):
@@ -51,8 +71,8 @@ def check_size(file):
     limit = settings.MAX_UPLOAD_SIZE
     if file.size > limit:
         refuse(
-            f"The file is {filesizeformat(file.size)} ({file.size:,} bytes); the limit is "
-            f"{filesizeformat(limit)} ({limit:,} bytes).",
+            f"The file is {megabytes(file.size)} ({file.size:,} bytes); the limit is "
+            f"{megabytes(limit)} ({limit:,} bytes).",
             "too_large",
         )
 
@@ -69,8 +89,8 @@ def check_pixels(width, height):
 # zero byte. Matched by the regular expression engine (C), not byte by byte in Python: a chain
 # of 1-byte sub-blocks filling 5 MB takes a tenth of a second instead of seconds. Possessive,
 # so it keeps no backtracking state.
-SUB_BLOCK = b"|".join(re.escape(bytes([n])) + rb"[\s\S]{%d}" % n for n in range(1, 256))
-SUB_BLOCKS = re.compile(rb"(?:%s)*+\x00" % SUB_BLOCK)
+SUB_BLOCK = b"|".join(re.escape(bytes([n])) + rb"[\s\S]{" + b"%d" % n + b"}" for n in range(1, 256))
+SUB_BLOCKS = re.compile(b"(?:" + SUB_BLOCK + rb")*+\x00")
 # Pillow skips any byte between blocks that does not start one; so does the scan.
 BETWEEN_BLOCKS = re.compile(b"[^!,;]*+")
 
@@ -124,6 +144,8 @@ def decoding_memory(image):
         return 2 * samples + output + row_pointers
     if image.format == "WEBP":
         return WEBP_PIXEL_BYTES * pixels + row_pointers
+    if image.format in WHOLE_DECODE_PIXEL_BYTES:
+        return WHOLE_DECODE_PIXEL_BYTES[image.format] * pixels + row_pointers
     if image.mode in ("P", "PA") and has_transparency(image):
         return TRANSPARENT_PALETTE_PIXEL_BYTES * pixels + row_pointers
     if has_transparency(image):  # converted to RGBA, which resizing premultiplies: 8 more
@@ -141,8 +163,8 @@ def check_memory(image):
         width, height = image.size
         refuse(
             f"The image is {width:,}×{height:,} pixels; as a {image.format} file that needs "
-            f"{filesizeformat(needed)} of memory to read, more than the "
-            f"{filesizeformat(DECODE_BUDGET)} this site allows. Save it smaller.",
+            f"{megabytes(needed)} of memory to read, more than the "
+            f"{megabytes(DECODE_BUDGET)} this site allows. Save it smaller.",
             "too_much_memory",
         )
 
@@ -204,10 +226,7 @@ def make_avatar(file):
     try:
         with Image.open(file) as image:  # reads the header only
             if image.format not in ACCEPTED:
-                refuse(
-                    f"{image.format} images are not accepted: use JPEG, PNG, GIF or WebP.",
-                    "format",
-                )
+                refuse(NOT_ACCEPTED, "format")
             check_frames(image, file)
             check_memory(image)
             source_format = image.format
@@ -219,7 +238,7 @@ def make_avatar(file):
     except Image.DecompressionBombError:
         refuse(f"The image is larger than {MAX_PIXELS:,} pixels.", "too_many_pixels")
     except Image.UnidentifiedImageError:
-        refuse("The file is not an image: use JPEG, PNG, GIF or WebP.", "not_an_image")
+        refuse(NOT_ACCEPTED, "not_an_image")
     except Exception:  # Pillow raises many types for damaged data
         refuse("The image is damaged or incomplete: it could not be read.", "damaged")
     finally:
