@@ -17,7 +17,19 @@ class AvatarFieldFile(ImageFieldFile):
     def save(self, name, content, save=True):
         """Store the re-encoded image, never the bytes given: every path that sets a new
         avatar comes here (forms, the admin, avatar.save(), assignment then model.save())."""
-        super().save(name, ContentFile(avatar_for(content)), save=save)
+        webp = ContentFile(avatar_for(content))
+        # FieldFile.save, with the name chosen first: a store that fails part way (a full
+        # disk) leaves nothing behind. The name is random, so it can only be this store's.
+        name = self.field.generate_filename(self.instance, name)
+        try:
+            self.name = self.storage.save(name, webp, max_length=self.field.max_length)
+        except Exception:
+            delete_file(self.storage, name)
+            raise
+        setattr(self.instance, self.field.attname, self.name)
+        self._committed = True
+        if save:
+            self.instance.save()
 
 
 class AvatarField(models.ImageField):
