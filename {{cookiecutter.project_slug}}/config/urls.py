@@ -5,11 +5,12 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from config.middleware import too_large
-from config.views import favicon
+from config.views import PasswordResetView, favicon
 from users.views import profile, remove_avatar
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("profile/", profile, name="profile"),
     path("profile/avatar/remove/", remove_avatar, name="remove_avatar"),

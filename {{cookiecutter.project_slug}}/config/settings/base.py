@@ -102,6 +102,8 @@ USE_TZ = True
 # empty value into ".", and the storage checks could no longer name the mistake.
 MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = env.str("DJANGO_MEDIA_URL", default="/media/")
+# The domain links in emails name; None, in development, takes the request's (see prod.py).
+SITE_DOMAIN = None
 # The largest avatar accepted, in bytes (5 MB: here a MB is 1,000,000 bytes, as in every
 # message); deploy/nginx.conf's client_max_body_size allows a little more, for the rest of
 # the form.
