@@ -85,6 +85,8 @@ def distribution(name):
 
 
 def slug_problem(slug):
+    if slug == "-":  # cookiecutter.json's slug of a name with no letter or digit
+        return "the project name has no letter or digit to make it from: give project_slug too"
     if not SLUG.fullmatch(slug):
         return (
             "it names the directory, the Python distribution and the PostgreSQL database, so "

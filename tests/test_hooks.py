@@ -193,3 +193,25 @@ def test_the_cli_bakes_a_name_older_versions_refused(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["email"]
+
+
+@pytest.mark.parametrize("name", ["🎉🎉", "!!!"])
+def test_a_name_with_nothing_to_make_a_slug_from_is_refused_in_the_current_directory(
+    tmp_path, name
+):
+    """The slug is never empty: an empty one would name the output directory itself, and
+    cookiecutter would stop at "directory already exists" before the hook could say why."""
+    command = [sys.executable, "-m", "cookiecutter", "--no-input", str(TEMPLATE)]
+    result = subprocess.run(
+        [*command, f"project_name={name}"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: project_slug '-' is not allowed: {problem('project_slug', '-')}."]
+    assert list(tmp_path.iterdir()) == []
