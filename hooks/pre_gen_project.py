@@ -33,6 +33,7 @@ DEPENDENCIES = {
     "iniconfig",
     "packaging",
     "pillow",
+    "pillow-heif",
     "pluggy",
     "psycopg",
     "psycopg-binary",
@@ -66,6 +67,8 @@ def installed(answers):
 
 
 def slug_problem(slug, installed=DEPENDENCIES):
+    if slug == "-":  # cookiecutter.json's slug of a name with no letter or digit
+        return "the project name has no letter or digit to make it from: give project_slug too"
     if not SLUG.fullmatch(slug):
         return (
             "it names the directory, the Python distribution and the PostgreSQL database, so "

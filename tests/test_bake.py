@@ -103,11 +103,12 @@ def test_nginx_body_limit_covers_the_avatar_limit_with_a_small_margin(baked_proj
     nginx = (baked_project.path / "deploy" / "nginx.conf").read_text()
     base = (baked_project.path / "config" / "settings" / "base.py").read_text()
     nginx_mb = int(re.search(r"client_max_body_size (\d+)m;", nginx).group(1))
-    default = re.search(r'"DJANGO_MAX_UPLOAD_SIZE", default=([\d *]+)\)', base).group(1)
+    default = re.search(r'"DJANGO_MAX_UPLOAD_SIZE", default=([\d_ *]+)\)', base).group(1)
     django_bytes = math.prod(int(factor) for factor in default.split("*"))
 
-    assert django_bytes == 5 * 1024 * 1024
-    assert django_bytes < nginx_mb * 1024 * 1024 <= django_bytes + 1024 * 1024
+    # 5 MB of 1,000,000 bytes, as the messages say; nginx's "m" is 1,048,576 bytes.
+    assert django_bytes == 5_000_000
+    assert django_bytes < nginx_mb * 1024 * 1024 <= django_bytes + 1_300_000
 
 
 def test_dot_env_is_ignored_by_git_with_media_staticfiles_and_the_database(baked_project):

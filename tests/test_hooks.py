@@ -227,3 +227,25 @@ def test_the_bake_ends_with_the_readmes_commands_to_start_the_project(tmp_path):
     ]
     assert "runserver" in first_block and "createsuperuser" in first_block
     assert steps.splitlines()[-1] == "then open http://127.0.0.1:8000/ and log in as admin."
+
+
+@pytest.mark.parametrize("name", ["🎉🎉", "!!!"])
+def test_a_name_with_nothing_to_make_a_slug_from_is_refused_in_the_current_directory(
+    tmp_path, name
+):
+    """The slug is never empty: an empty one would name the output directory itself, and
+    cookiecutter would stop at "directory already exists" before the hook could say why."""
+    command = [sys.executable, "-m", "cookiecutter", "--no-input", str(TEMPLATE)]
+    result = subprocess.run(
+        [*command, f"project_name={name}"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: project_slug '-' is not allowed: {problem('project_slug', '-')}."]
+    assert list(tmp_path.iterdir()) == []

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.shortcuts import render
-from django.template.defaultfilters import filesizeformat
+
+from users.avatars import megabytes
 
 
 class RequestBodyLimitMiddleware:
@@ -25,5 +26,5 @@ class RequestBodyLimitMiddleware:
 
 def too_large(request):
     """The 413 page; also the page nginx shows for a body over its limit (error_page)."""
-    context = {"limit": filesizeformat(settings.MAX_UPLOAD_SIZE)}
+    context = {"limit": megabytes(settings.MAX_UPLOAD_SIZE)}
     return render(request, "413.html", context, status=413)

@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.auth.views import PasswordResetView
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from config.middleware import too_large
-from config.views import favicon
+from config.views import PasswordResetView, favicon
 from users.throttling import throttle_password_resets
 from users.views import profile, remove_avatar
 

@@ -1,6 +1,8 @@
-"""Site-wide views: the favicon's old address and the 500 page."""
+"""Site-wide views: the favicon's old address, the 500 page, the password reset."""
 
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponseServerError
 from django.shortcuts import redirect
 from django.template import loader
@@ -21,3 +23,13 @@ def server_error(request):
     """
     page = loader.render_to_string("500.html", {"SITE_NAME": settings.SITE_NAME})
     return HttpResponseServerError(page)
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def save(self, **options):
+        # The link names the configured domain, never the Host header the request sent.
+        return super().save(**{**options, "domain_override": settings.SITE_DOMAIN})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm

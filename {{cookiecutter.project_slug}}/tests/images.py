@@ -71,6 +71,17 @@ def gif_with_frames(*sizes):
     return first[:-1] + extra + b";"
 
 
+def gif_padded_before_a_frame(frame_size, sub_block=1, garbage=0, total=5_000_000):
+    """A GIF of the worst layout for a header scan: a comment of sub_block-byte sub-blocks
+    (and garbage bytes Pillow skips) filling the file, then a frame of frame_size."""
+    first = encoded(Image.new("P", (10, 10)), "GIF")[:-1]
+    frame = gif_with_frames((10, 10), frame_size)[len(first) : -1]
+    room = total - len(first) - len(frame) - garbage - 4
+    blocks = room // (sub_block + 1)
+    comment = b"!\xfe" + (bytes([sub_block]) + b"x" * sub_block) * blocks + b"\x00"
+    return first + comment + b"?" * garbage + frame + b";"
+
+
 def animation(fmt, colours=("red", "blue"), size=(32, 32)):
     frames = [Image.new("RGB", size, colour) for colour in colours]
     return encoded(frames[0], fmt, save_all=True, append_images=frames[1:], duration=100)
@@ -93,3 +104,49 @@ def stored_image(field):
     image = Image.open(io.BytesIO(data))
     image.load()
     return image, data
+
+
+def icc_profile(primaries, gamma=2.2):
+    """A minimal ICC v2 display profile: red, green and blue primaries (XYZ, D50-adapted),
+    a D50 white point and one gamma curve. Pillow creates only sRGB, LAB and XYZ profiles."""
+
+    def fixed(value):
+        return struct.pack(">i", round(value * 65536))
+
+    def xyz(x, y, z):
+        return b"XYZ \0\0\0\0" + fixed(x) + fixed(y) + fixed(z)
+
+    curve = b"curv\0\0\0\0" + struct.pack(">IH", 1, round(gamma * 256)) + b"\0\0"
+    red, green, blue = (xyz(*primary) for primary in primaries)
+    tags = [
+        (b"wtpt", xyz(0.9642, 1.0, 0.8249)),
+        (b"rXYZ", red),
+        (b"gXYZ", green),
+        (b"bXYZ", blue),
+        (b"rTRC", curve),
+        (b"gTRC", curve),
+        (b"bTRC", curve),
+    ]
+    offset = 128 + 4 + 12 * len(tags)
+    table, data = b"", b""
+    for signature, body in tags:
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body + b"\0" * (-len(body) % 4)
+    size = offset + len(data)
+    header = (
+        struct.pack(">I4sI4s4s4s", size, b"\0" * 4, 0x02100000, b"mntr", b"RGB ", b"XYZ ")
+        + b"\0" * 12
+        + b"acsp"
+        + b"\0" * 24
+        + struct.pack(">I", 0)
+        + fixed(0.9642)
+        + fixed(1.0)
+        + fixed(0.8249)
+        + b"\0" * 48
+    )
+    assert len(header) == 128
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
+# Display P3's primaries, adapted to D50 as in the profiles phones embed.
+DISPLAY_P3 = [(0.5151, 0.2412, -0.0011), (0.2920, 0.6922, 0.0419), (0.1571, 0.0666, 0.7841)]

@@ -80,17 +80,17 @@ PNG_OVER_THE_LIMIT = encoded(picture((8, 8)), "PNG") + b"\0" * (5 * 1024 * 1024)
 REFUSED = {
     "HTML, SVG or JavaScript named `.png`": (
         b"<!doctype html><script>alert(1)</script>",
-        "Upload a valid image.",
+        "Only JPEG, PNG, GIF, WebP, HEIC and AVIF images are accepted.",
     ),
-    "BMP, TIFF": (encoded(picture(), "BMP"), "BMP images are not accepted: use JPEG, PNG"),
+    "BMP, TIFF": (encoded(picture(), "BMP"), "Only JPEG, PNG, GIF, WebP, HEIC and AVIF images are accepted."),
     "a truncated JPEG or GIF": (
         photo(size=(256, 256))[:-300],
         "The image is damaged or incomplete: it could not be read.",
     ),
     "an empty file": (b"", "The submitted file is empty."),
     "a file one byte over the size limit": (
-        PNG_OVER_THE_LIMIT[: 5 * 1024 * 1024 + 1],
-        "The file is 5.0\xa0MB (5,242,881 bytes); the limit is 5.0\xa0MB (5,242,880 bytes).",
+        PNG_OVER_THE_LIMIT[:5_000_001],
+        "The file is 5.0\xa0MB (5,000,001 bytes); the limit is 5.0\xa0MB (5,000,000 bytes).",
     ),
     "a header of 8000×8000 (a decompression bomb)": (
         png_with_header(8000, 8000),
@@ -102,11 +102,11 @@ REFUSED = {
     ),
     "a 4096×4096 WebP": (
         encoded(Image.new("RGB", (4096, 4096)), "WEBP", quality=10),
-        "needs 256.0\xa0MB of memory to read, more than the 96.0\xa0MB this site allows",
+        "needs 268.5\xa0MB of memory to read, more than the 100.0\xa0MB this site allows",
     ),
     "a 1×16,777,216 PNG": (
         png_with_header(1, 16_777_216),
-        "needs 144.0\xa0MB of memory to read",
+        "needs 151.0\xa0MB of memory to read",
     ),
 }
 

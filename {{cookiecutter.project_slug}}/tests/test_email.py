@@ -84,3 +84,30 @@ def test_production_without_email_url_uses_the_smtp_server_on_this_machine(run_d
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:4] == ["smtp", "localhost", "25", "False"]
+
+
+@pytest.mark.django_db
+def test_a_reset_link_names_the_site_domain_not_the_host_the_client_sent(client, settings):
+    settings.ALLOWED_HOSTS = ["example.com"]
+    settings.SITE_DOMAIN = "www.example.org"
+    User.objects.create_user("ada", "ada@example.com", "the-old-password")
+
+    client.post(
+        reverse("password_reset"), {"email": "ada@example.com"}, HTTP_HOST="example.com:31337"
+    )
+
+    (message,) = mail.outbox
+    assert re.search(r"https?://www\.example\.org/accounts/reset/\S+", message.body)
+    assert "31337" not in message.body
+    assert "example.com" not in message.body.replace("ada@example.com", "")
+
+
+def test_production_names_the_first_allowed_host_in_links_unless_told(run_django):
+    show = "from django.conf import settings; print(settings.SITE_DOMAIN)"
+    hosts = {**PROD_ENV, "DJANGO_ALLOWED_HOSTS": "example.org,www.example.org"}
+
+    default = run_django(show, "config.settings.prod", hosts)
+    told = run_django(show, "config.settings.prod", {**hosts, "DJANGO_SITE_DOMAIN": "example.net"})
+
+    assert default.stdout.strip() == "example.org", default.stderr
+    assert told.stdout.strip() == "example.net", told.stderr

@@ -48,7 +48,7 @@ def test_a_body_within_the_limit_reaches_the_view(settings):
 
 
 def test_the_limit_leaves_room_for_the_rest_of_the_form(settings):
-    assert settings.MAX_REQUEST_BODY == settings.MAX_UPLOAD_SIZE + 1024 * 1024
+    assert settings.MAX_REQUEST_BODY == settings.MAX_UPLOAD_SIZE + 1_000_000
 
 
 def test_the_page_nginx_shows_for_a_body_over_its_limit_is_the_sites_own():

@@ -1,6 +1,11 @@
+import contextlib
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 
+from .avatars import avatar_for
 from .models import User
 from .uploads import avatar_not_saved
 
@@ -16,7 +21,14 @@ class AvatarNotSaved(Exception):
 
 @admin.register(User)
 class ProjectUserAdmin(UserAdmin):
-    fieldsets = [*UserAdmin.fieldsets, ("Profile", {"fields": ["avatar"]})]
+    fieldsets = [*UserAdmin.fieldsets, ("Profile", {"fields": ["avatar_preview", "avatar"]})]
+    readonly_fields = ["avatar_preview"]
+
+    @admin.display(description="Avatar as shown")
+    def avatar_preview(self, obj):
+        if not obj.avatar:
+            return "No avatar"
+        return format_html('<img src="{}" alt="" height="128">', obj.avatar.url)
 
     def save_model(self, request, obj, form, change):
         try:
@@ -27,6 +39,10 @@ class ProjectUserAdmin(UserAdmin):
             raise AvatarNotSaved(obj, error) from error
 
     def changeform_view(self, request, *args, **kwargs):
+        # The image is read before the admin opens its transaction; its form reuses the result.
+        for upload in request.FILES.getlist("avatar"):
+            with contextlib.suppress(ValidationError):  # the form shows it
+                avatar_for(upload)
         # The same 503 page as the profile page's, not a bare 500.
         try:
             return super().changeform_view(request, *args, **kwargs)

@@ -1,5 +1,6 @@
 import logging
 
+from django import forms
 from django.contrib.auth.models import AbstractUser
 from django.core.files.base import ContentFile
 from django.db import models, transaction
@@ -7,7 +8,7 @@ from django.db.models.fields.files import ImageFieldFile
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from .avatars import avatar_path, make_avatar, validate_avatar
+from .avatars import avatar_for, avatar_path, validate_avatar
 
 logger = logging.getLogger(__name__)
 
@@ -16,13 +17,30 @@ class AvatarFieldFile(ImageFieldFile):
     def save(self, name, content, save=True):
         """Store the re-encoded image, never the bytes given: every path that sets a new
         avatar comes here (forms, the admin, avatar.save(), assignment then model.save())."""
-        upload = getattr(content, "file", content)
-        webp = getattr(upload, "avatar_webp", None) or make_avatar(content)
-        super().save(name, ContentFile(webp), save=save)
+        webp = ContentFile(avatar_for(content))
+        # FieldFile.save, with the name chosen first: a store that fails part way (a full
+        # disk) leaves nothing behind. The name is random, so it can only be this store's.
+        name = self.field.generate_filename(self.instance, name)
+        try:
+            self.name = self.storage.save(name, webp, max_length=self.field.max_length)
+        except Exception:
+            delete_file(self.storage, name)
+            raise
+        setattr(self.instance, self.field.attname, self.name)
+        self._committed = True
+        if save:
+            self.instance.save()
 
 
 class AvatarField(models.ImageField):
     attr_class = AvatarFieldFile
+
+    def formfield(self, **kwargs):
+        # A plain file field: the validator reads the image once and names the accepted
+        # formats; Django's ImageField would open it again and list its own extensions.
+        # No max_length: the stored name is generated, whatever the user's file is called.
+        kwargs = {"form_class": forms.FileField, "max_length": None, **kwargs}
+        return super().formfield(**kwargs)
 
 
 def delete_file(storage, name):
@@ -44,6 +62,10 @@ class User(AbstractUser):
     avatar = AvatarField(upload_to=avatar_path, blank=True, validators=[validate_avatar])
 
     def save(self, *args, **kwargs):
+        # The image work (decode, re-encode) before the transaction: SQLite locks the whole
+        # database while a write transaction is open.
+        if self.avatar and not self.avatar._committed:
+            avatar_for(self.avatar.file)
         storage = self.avatar.storage
         stored_before = None
         try:

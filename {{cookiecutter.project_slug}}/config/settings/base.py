@@ -132,11 +132,14 @@ USE_TZ = True
 # empty value into ".", and the storage checks could no longer name the mistake.
 MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = env.str("DJANGO_MEDIA_URL", default="/media/")
-# The largest avatar accepted, in bytes; deploy/nginx.conf's client_max_body_size allows a
-# little more, for the rest of the form.
-MAX_UPLOAD_SIZE = env.int("DJANGO_MAX_UPLOAD_SIZE", default=5 * 1024 * 1024)
+# The domain links in emails name; None, in development, takes the request's (see prod.py).
+SITE_DOMAIN = None
+# The largest avatar accepted, in bytes (5 MB: here a MB is 1,000,000 bytes, as in every
+# message); deploy/nginx.conf's client_max_body_size allows a little more, for the rest of
+# the form.
+MAX_UPLOAD_SIZE = env.int("DJANGO_MAX_UPLOAD_SIZE", default=5_000_000)
 # The largest request body the app reads: the upload and the rest of its form.
-MAX_REQUEST_BODY = MAX_UPLOAD_SIZE + 1024 * 1024
+MAX_REQUEST_BODY = MAX_UPLOAD_SIZE + 1_000_000
 # Uploads larger than this go to a temporary file while the request is read, not to memory
 # (Django's default, stated): https://docs.djangoproject.com/en/5.2/ref/settings/#file-upload-max-memory-size
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -15,6 +15,8 @@ env.stop_if_missing()
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["{{ cookiecutter.domain_name }}"])
+# The domain links in emails name (password resets), never the Host header a request sent.
+SITE_DOMAIN = env.str("DJANGO_SITE_DOMAIN", default=ALLOWED_HOSTS[0].lstrip("."))
 
 # PostgreSQL in production (postgres://user:password@host:5432/name); sqlite:/// URLs work too.
 DATABASES = {"default": database(env.str("DATABASE_URL"))}

@@ -5,6 +5,7 @@ from .base import *  # noqa: F403
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 
 ALLOWED_HOSTS = ["testserver"]
+SITE_DOMAIN = "testserver"
 
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
