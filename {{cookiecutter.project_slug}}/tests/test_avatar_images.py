@@ -82,7 +82,10 @@ REFUSED = {
         b"<!doctype html><script>alert(1)</script>",
         "Only JPEG, PNG, GIF, WebP, HEIC and AVIF images are accepted.",
     ),
-    "BMP, TIFF": (encoded(picture(), "BMP"), "Only JPEG, PNG, GIF, WebP, HEIC and AVIF images are accepted."),
+    "BMP, TIFF": (
+        encoded(picture(), "BMP"),
+        "Only JPEG, PNG, GIF, WebP, HEIC and AVIF images are accepted.",
+    ),
     "a truncated JPEG or GIF": (
         photo(size=(256, 256))[:-300],
         "The image is damaged or incomplete: it could not be read.",
