@@ -10,7 +10,7 @@ from contextlib import closing
 
 import pytest
 
-from support.project import BUCKET_OPTIONS
+from support.options import BUCKET_OPTIONS
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
