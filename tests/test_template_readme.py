@@ -1,7 +1,9 @@
 """The template README's first command, pasted as a newcomer would, twice."""
 
+import os
 import re
 import shutil
+import tempfile
 
 import pytest
 import requests
@@ -47,8 +49,10 @@ def test_the_first_command_reaches_a_site_to_log_in_to_and_can_be_run_twice(tmp_
     assert command.endswith(" && python manage.py runserver")
     port = free_port()
     command = command.replace("runserver", f"runserver 127.0.0.1:{port} --noreload")
-    # A newcomer's shell: the system's Python and pip, a home of its own.
+    # A newcomer's shell: the system's Python and pip, a home of its own; temporary files in
+    # the run's scratch directory, where cookiecutter leaves its hook scripts.
     env = {"PATH": DEBIAN_PATH, "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    env["TMPDIR"] = os.environ.get("TMPDIR", tempfile.gettempdir())
 
     for run in ("first", "second"):
         log = tmp_path / f"{run}.log"
