@@ -1,6 +1,5 @@
 """Each media and static misconfiguration is reported by `manage.py check`, naming the setting."""
 
-import os
 import re
 import sys
 import types
@@ -231,24 +230,3 @@ def test_removed_storage_settings_are_reported(settings, name):
     setattr(settings, name, "django.core.files.storage.FileSystemStorage")
 
     only(storage_messages(), "storage.E008", name, "ignore")
-
-
-def test_the_deploy_check_needs_media_root_to_exist(settings, media_root):
-    settings.MEDIA_ROOT = media_root / "missing"
-
-    assert storage_messages(deploy=False) == []
-    only(storage_messages(deploy=True), "storage.E012", "MEDIA_ROOT", "does not exist")
-
-
-def test_the_deploy_check_needs_media_root_to_be_writable(settings, media_root, monkeypatch):
-    media_root.chmod(0o500)
-    # root may write anywhere whatever the mode, so play the web server's unprivileged user.
-    real_access = os.access
-    monkeypatch.setattr(
-        os, "access", lambda path, mode: path != media_root and real_access(path, mode)
-    )
-
-    try:
-        only(storage_messages(deploy=True), "storage.E012", "MEDIA_ROOT", "not writable")
-    finally:
-        media_root.chmod(0o700)
