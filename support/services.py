@@ -50,6 +50,10 @@ def postgresql():
 class PostgreSQL:
     server: str  # the superuser's URL
 
+    @property
+    def port(self):
+        return int(self.server.rsplit(":", 1)[1])
+
     def database(self, name):
         """A new database and its owner, both called name (password: name); its URL."""
         psql = [debian_tool("psql", "postgresql-client"), self.server, "-v", "ON_ERROR_STOP=1"]

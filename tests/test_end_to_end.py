@@ -12,37 +12,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from support.browser import browser_get, log_in, upload_avatar
 from support.images import pixels, png
 from support.options import OPTIONS
-from support.project import ADMIN, HASHED_CSS, PASSWORD
+from support.project import HASHED_CSS
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
-
-
-def log_in(page, stack):
-    page.goto(stack.base_url + "/accounts/login/")
-    page.fill("input[name=username]", ADMIN)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    assert urlsplit(page.url).path == "/profile/", page.content()
-
-
-def upload_avatar(page, path):
-    """Upload an image on /profile/; return the src of the avatar once the browser shows it."""
-    page.set_input_files("input[name=avatar]", str(path))
-    with page.expect_navigation():
-        page.click("main form[enctype] button[type=submit]")
-    shown = page.wait_for_function(
-        "() => { const img = document.querySelector('img.avatar');"
-        " return img && img.complete && img.naturalWidth > 0 && img.src; }"
-    )
-    return shown.json_value()
-
-
-def browser_get(page, url):
-    """GET with the browser's cookies, outside the page (no CORS), without following redirects."""
-    return page.context.request.get(url, max_redirects=0)
 
 
 def upload_and_replace(page, stack, tmp_path):
@@ -50,7 +25,7 @@ def upload_and_replace(page, stack, tmp_path):
     first, second = tmp_path / "first.png", tmp_path / "second.png"
     first.write_bytes(png((200, 30, 30)))
     second.write_bytes(png((30, 30, 200), size=(16, 10)))
-    log_in(page, stack)
+    log_in(page, stack.base_url)
     first_src = upload_avatar(page, first)
     first_response = browser_get(page, first_src)
     assert first_response.status == 200

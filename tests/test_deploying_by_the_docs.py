@@ -1,0 +1,95 @@
+"""docs/deployment.md's "On a server of your own", followed as written from stock Debian.
+
+Every command block of that section runs as the page has it, as root and (where the page
+says runuser) as www-data; support/server_docs.py lists the only substitutions made (paths
+into the test's directory, free ports on 127.0.0.1, a self-signed certificate, systemd's work
+done by the test). nginx and Apache start from copies of Debian's own configuration, default
+sites included. The page's password for the first administrator is the one used to log in.
+"""
+
+import http.client
+import subprocess
+from contextlib import closing
+from urllib.parse import urlsplit
+
+import pytest
+
+from support.browser import log_in, upload_avatar
+from support.http import fetch
+from support.images import pixels, png
+from support.server_docs import Rehearsal, blocks_for, command_blocks
+from support.services import postgresql
+from support.tools import python_tool
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
+SERVER_HEADER = {"nginx": "nginx", "apache": "Apache"}
+
+
+def committed_lock(project):
+    """uv.lock, as the README asks a project's developer to make and commit it."""
+    subprocess.run(
+        [python_tool("uv"), "lock", "--quiet"],
+        cwd=project.path,
+        env={**project.env(), "UV_SYSTEM_CERTS": "1"},
+        check=True,
+        timeout=300,
+    )
+
+
+def fetched_in_page(page, url):
+    """GET url from the page itself (same origin; Chromium resolves the domain to this
+    machine): status, Server header, body."""
+    status, server, body = page.evaluate(
+        """async (url) => {
+            const response = await fetch(url);
+            const body = new Uint8Array(await response.arrayBuffer());
+            return [response.status, response.headers.get("server"), Array.from(body)];
+        }""",
+        url,
+    )
+    return status, server, bytes(body)
+
+
+def status_for_another_host(port):
+    """What a plain-HTTP request naming a host this site does not serve gets: its status, or
+    None when the connection is closed unanswered (nginx's 444)."""
+    try:
+        return fetch(f"http://127.0.0.1:{port}/", {"Host": "unknown.example.net"}).status
+    except (ConnectionError, http.client.HTTPException):
+        return None
+
+
+@pytest.mark.option("local")
+@pytest.mark.parametrize("web_server", SERVER_HEADER)
+def test_the_server_steps_run_as_written_give_a_site_that_shows_an_uploaded_avatar(
+    bake, web_server, page, tmp_path
+):
+    project = bake()
+    committed_lock(project)
+    docs = (project.path / "docs" / "deployment.md").read_text()
+    blocks = blocks_for(docs, web_server)
+    assert len(blocks) == len(command_blocks(docs)) - 1 >= 7  # only the other server's is left
+
+    with (
+        postgresql() as database,
+        closing(Rehearsal(project, tmp_path / "server", database_port=database.port)) as server,
+    ):
+        server.prepare()
+        for block in blocks:
+            server.run(block)
+
+        avatar = tmp_path / "avatar.png"
+        avatar.write_bytes(png((40, 160, 90)))
+        log_in(page, server.https_url, "admin", "change-me")
+        src = upload_avatar(page, avatar)
+        status, server_header, body = fetched_in_page(page, src)
+
+        assert status == 200
+        assert server_header.startswith(SERVER_HEADER[web_server])
+        assert pixels(body) == pixels(avatar.read_bytes())
+        stored = server.root / "srv" / project.path.name / urlsplit(src).path.lstrip("/")
+        assert stored.owner() == "www-data"
+        assert stored.read_bytes() == body
+        # Debian's default site is gone: a host this site does not serve gets no page.
+        assert status_for_another_host(server.ports[80]) in (None, 403)
