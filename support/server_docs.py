@@ -20,15 +20,19 @@ nginx and Apache start from copies of Debian's own /etc/nginx and /etc/apache2, 
 included, as a new server has them.
 """
 
+import os
 import re
 import shlex
 import shutil
+import signal
+import socket
 import subprocess
 import textwrap
-from contextlib import ExitStack
+import time
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from .processes import free_port, serve
+from .processes import ServerFailed, free_port, serve
 from .tools import debian_tool
 
 SECTION = "## On a server of your own"
@@ -36,9 +40,9 @@ SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 WEB_SERVER_BLOCKS = {"nginx": "nginx -t", "apache": "a2ensite"}  # the block each one owns
 
 
-def command_blocks(page):
-    """The sh blocks of the page's server section, dedented, in order."""
-    section = page.split(SECTION, 1)[1].split("\n## ", 1)[0]
+def command_blocks(page, heading=SECTION):
+    """The sh blocks of the page's section under heading, dedented, in order."""
+    section = page.split(heading, 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"^( *)```sh\n(.*?)^\1```", section, flags=re.M | re.S)
     return [textwrap.dedent(body) for _, body in blocks]
 
@@ -120,6 +124,8 @@ class Rehearsal:
                         path.write_text(changed, errors="surrogateescape")
         for directory in ("log/nginx", "log/apache2", "run", "lock", "etc/systemd/system", "bin"):
             (self.root / directory).mkdir(parents=True, exist_ok=True)
+        (self.root / "tmp").mkdir()
+        (self.root / "tmp").chmod(0o1777)  # root's and www-data's, as /tmp is
         self.certificate()
         self.repository()
 
@@ -170,6 +176,7 @@ class Rehearsal:
             "PGHOST": "127.0.0.1",
             "PGPORT": str(self.database_port),
             "APACHE_CONFDIR": str(self.root / "etc" / "apache2"),
+            "TMPDIR": str(self.root / "tmp"),  # the tools' temporary files go with the rest
         }
 
     def preamble(self):
@@ -274,3 +281,78 @@ def environment_file(path):
     lines = path.read_text().splitlines()
     pairs = [line.split("=", 1) for line in lines if "=" in line and not line.startswith("#")]
     return {key.strip(): value.strip() for key, value in pairs}
+
+
+# "Rehearse production on one machine": the emulator's block of media-storage.md (bucket
+# options), then deployment.md's block, in one bash from the project's directory with its
+# virtual environment active, as the page says. Substituted: /tmp/rehearsal becomes a
+# directory of the test's, and the ports the pages name (8000 the app; 9000, 9023, 10000 the
+# emulators) free ones. What the page leaves to prose (nginx's site with the rehearsal's
+# ports, certificate and media directory) the caller does, with support.webservers.
+REHEARSAL = "## Rehearse production on one machine"
+EMULATOR = "## Rehearse with"
+REHEARSAL_PORTS = (8000, 9000, 9023, 10000)
+
+
+def rehearsal_script(project, directory, ports):
+    """The pages' commands for project, substituted; ports maps each page's port to a free one."""
+    docs = project.path / "docs"
+    blocks = []
+    if project.option.emulator:
+        blocks += command_blocks((docs / "media-storage.md").read_text(), EMULATOR)
+    blocks += command_blocks((docs / "deployment.md").read_text(), REHEARSAL)
+    script = "\n".join(blocks).replace("/tmp/rehearsal", str(directory))
+    for page_port, port in ports.items():
+        script = re.sub(rf"\b{page_port}\b", str(port), script)
+    return "set -euo pipefail\n. .venv/bin/activate\n" + script
+
+
+@contextmanager
+def one_machine_rehearsal(project, directory):
+    """Run the rehearsal's commands; yield the free ports once the app listens. What they
+    left running (the app, an emulator) is in their process group, stopped on leaving."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    ports = {port: free_port() for port in REHEARSAL_PORTS}
+    log = directory / "commands.log"
+    with log.open("wb") as output:
+        shell = subprocess.Popen(
+            ["/bin/bash", "-c", rehearsal_script(project, directory, ports)],
+            cwd=project.path,
+            env=project.env(),
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        if shell.wait(timeout=600):
+            raise ServerFailed(f"the rehearsal's commands failed:\n{log.read_text()}")
+        wait_until_listening(ports[8000], 60, log)
+        yield ports
+    finally:
+        stop_group(shell.pid)
+
+
+def stop_group(group):
+    """SIGTERM to a process group, SIGKILL to what is left of it after 10 s."""
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(group, sig)
+                sig = 0  # sent once; then only asked whether any process is left
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+
+
+def wait_until_listening(port, timeout, log):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise ServerFailed(f"nothing listens on 127.0.0.1:{port}:\n{log.read_text()}")

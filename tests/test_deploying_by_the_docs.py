@@ -14,12 +14,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from support.browser import log_in, upload_avatar
+from support.browser import browser_get, log_in, upload_avatar
 from support.http import fetch
 from support.images import pixels, png
-from support.server_docs import Rehearsal, blocks_for, command_blocks
+from support.options import OPTIONS
+from support.processes import free_port, serve
+from support.server_docs import Rehearsal, blocks_for, command_blocks, one_machine_rehearsal
 from support.services import postgresql
 from support.tools import python_tool
+from support.webservers import nginx_command, nginx_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -93,3 +96,33 @@ def test_the_server_steps_run_as_written_give_a_site_that_shows_an_uploaded_avat
         assert stored.read_bytes() == body
         # Debian's default site is gone: a host this site does not serve gets no page.
         assert status_for_another_host(server.ports[80]) in (None, 403)
+
+
+@pytest.mark.parametrize("option", OPTIONS)
+def test_the_one_machine_rehearsal_runs_as_written_and_shows_an_uploaded_avatar(
+    bake, option, page, tmp_path
+):
+    """deployment.md's rehearsal (after the emulator's block of media-storage.md), then
+    nginx as its prose says: the shipped site with the rehearsal's ports, certificate and
+    media directory (support.webservers makes those changes)."""
+    project = bake(media_storage=option, **OPTIONS[option].answers).install()
+    rehearsal = tmp_path / "rehearsal"
+    with one_machine_rehearsal(project, rehearsal) as ports:
+        http_port, https_port = free_port(), free_port()
+        (tmp_path / "nginx").mkdir()
+        main = nginx_config(
+            project,
+            tmp_path / "nginx",
+            http_port=http_port,
+            https_port=https_port,
+            app_port=ports[8000],
+            media_parent=rehearsal / "srv" if OPTIONS[option].emulator is None else None,
+        )
+        log = tmp_path / "nginx.log"
+        with serve(nginx_command(main), https_port, cwd=main.parent, env={}, log=log):
+            avatar = tmp_path / "avatar.png"
+            avatar.write_bytes(png((200, 120, 20)))
+            log_in(page, f"https://127.0.0.1:{https_port}", "admin", "change-me")
+            src = upload_avatar(page, avatar)  # the page shows it: it loaded
+
+            assert pixels(browser_get(page, src).body()) == pixels(avatar.read_bytes())
