@@ -1,5 +1,6 @@
-"""The checks check --deploy adds: MEDIA_ROOT there and writable by whoever writes in it,
-and a cache every worker shares. docs/checks.md lists them."""
+"""The checks check --deploy adds: MEDIA_ROOT there and writable by whoever writes in it, a
+SQLite database the web process may write, and a cache every worker shares. docs/checks.md
+lists them."""
 
 import grp
 import os
@@ -21,20 +22,22 @@ def media_root_served():
 
 
 def writable_by(path, user):
-    """Whether user may create files in directory path, by its owner, group and mode."""
+    """Whether user may write path (a file) or create files in it (a directory), by its
+    owner, group and mode."""
     try:
         account = pwd.getpwnam(user)
     except KeyError:
         return True  # no such user here: nothing to say
     info = path.stat()
     groups = {account.pw_gid, *(g.gr_gid for g in grp.getgrall() if user in g.gr_mem)}
+    needed = 0o333 if path.is_dir() else 0o222  # write, and enter a directory
     if account.pw_uid == 0:
         return True
     if info.st_uid == account.pw_uid:
-        return info.st_mode & 0o300 == 0o300
+        return info.st_mode & needed & 0o700 == needed & 0o700
     if info.st_gid in groups:
-        return info.st_mode & 0o030 == 0o030
-    return info.st_mode & 0o003 == 0o003
+        return info.st_mode & needed & 0o070 == needed & 0o070
+    return info.st_mode & needed & 0o007 == needed & 0o007
 
 
 def hint_for(media, user):
@@ -73,6 +76,34 @@ def check_media_root_is_writable(app_configs, **kwargs):
     else:
         return []
     return [Error(problem, hint=hint_for(media, user), id="storage.E012")]
+
+
+@register(Tags.database, deploy=True)
+def check_sqlite_is_writable_by_the_web_process(app_configs, **kwargs):
+    """A SQLite database file, and its directory (where SQLite writes its journal), must be
+    writable by the web process's user: migrate run as root leaves a file only root may
+    write, and every login then fails."""
+    database = settings.DATABASES["default"]
+    user = settings.WEB_USER
+    name = str(database["NAME"])
+    if not user or database["ENGINE"] != "django.db.backends.sqlite3":
+        return []
+    if name == ":memory:" or name.startswith("file:"):
+        return []  # in memory: no file to own
+    path = Path(name)
+    refused = [p for p in (path.parent, path) if p.exists() and not writable_by(p, user)]
+    if not refused:
+        return []
+    names = " and ".join(repr(os.fspath(p)) for p in refused)
+    return [
+        Error(
+            f"The SQLite database needs {names} writable by {user}, the user the web process "
+            "runs as (WEB_USER): every write (logins, uploads) would fail.",
+            hint=f"Give them to that user: chown {user}: {' '.join(map(os.fspath, refused))}; "
+            f"run the release commands as {user} (runuser -u {user} -- deploy/manage ...).",
+            id="storage.E018",
+        )
+    ]
 
 
 @register(Tags.caches, deploy=True)

@@ -1,5 +1,5 @@
-"""What check --deploy adds: MEDIA_ROOT there and writable by whoever writes it, and a cache
-every worker shares."""
+"""What check --deploy adds: MEDIA_ROOT there and writable by whoever writes it, a SQLite
+database the web process may write, and a cache every worker shares."""
 
 import os
 import re
@@ -53,6 +53,37 @@ def test_a_missing_media_root_left_at_the_default_names_the_directory_the_web_se
     served = re.search(r"root (\S+);", (PROJECT_DIR / "deploy" / "nginx.conf").read_text())
     if served:  # local media: nginx serves /media/ from the disk
         assert f"DJANGO_MEDIA_ROOT={served.group(1)}/media" in message.hint
+
+
+def test_a_sqlite_database_the_web_processs_user_cannot_write_is_reported(
+    settings, media_root, tmp_path, monkeypatch
+):
+    media_root.chmod(0o777)  # writable by nobody: only the database is at fault
+    database = tmp_path / "db.sqlite3"
+    database.write_bytes(b"")
+    database.chmod(0o644)  # this user's own, as migrate run as root leaves it
+    # The test settings' database is SQLite too: only its file changes (no test here opens it).
+    monkeypatch.setitem(settings.DATABASES["default"], "NAME", str(database))
+    settings.WEB_USER = "nobody"
+
+    message = only(storage_messages(deploy=True), "storage.E018", "writable by nobody")
+
+    assert f"chown nobody: {tmp_path} {database}" in message.hint
+
+
+def test_a_sqlite_database_the_web_processs_user_may_write_passes(
+    settings, media_root, tmp_path, monkeypatch
+):
+    media_root.chmod(0o777)
+    database = tmp_path / "db.sqlite3"
+    database.write_bytes(b"")
+    tmp_path.chmod(0o777)
+    database.chmod(0o666)
+    # The test settings' database is SQLite too: only its file changes (no test here opens it).
+    monkeypatch.setitem(settings.DATABASES["default"], "NAME", str(database))
+    settings.WEB_USER = "nobody"
+
+    assert storage_messages(deploy=True) == []
 
 
 def test_a_per_process_cache_with_several_workers_is_reported(settings, monkeypatch):
