@@ -1,0 +1,53 @@
+"""The web process keeps serving what would stop it: a crashed worker, clients that stall.
+
+Run as a platform runs the Procfile's line and as deploy/web.service runs it (that line too),
+with one worker, as a small server would."""
+
+import os
+import signal
+import time
+
+import pytest
+
+from support.http import fetch
+from support.processes import children, free_port, serve
+from support.stacks import web_process
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
+HTTPS = {"X-Forwarded-Proto": "https"}  # as the web server in front says
+
+
+def started_as(runner, project, directory):
+    """(command, environment, port) of the web process, as runner starts it."""
+    port = free_port()
+    command, env = web_process(project, directory, port, directory / "media", storage={})
+    if runner == "Procfile":
+        command = project.procfile_command()
+    return command, env, port
+
+
+def status_of_home(port):
+    try:
+        return fetch(f"http://127.0.0.1:{port}/", HTTPS, timeout=2).status
+    except OSError:
+        return None  # no worker to answer yet
+
+
+@pytest.mark.option("local")
+@pytest.mark.parametrize("runner", ["Procfile", "deploy/web.service"])
+def test_a_killed_worker_is_replaced_and_the_server_keeps_serving(installed, runner, tmp_path):
+    project = installed("local")
+    command, env, port = started_as(runner, project, tmp_path)
+    with serve(command, port, cwd=project.path, env=env, log=tmp_path / "web.log") as server:
+        assert status_of_home(port) == 200
+        (worker,) = children(server.process.pid)
+
+        os.kill(worker, signal.SIGKILL)
+        deadline = time.monotonic() + 10  # the bound the issue sets
+        while status_of_home(port) != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+        assert status_of_home(port) == 200, server.output()
+        assert server.process.poll() is None
+        assert children(server.process.pid) not in ([], [worker])
