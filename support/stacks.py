@@ -10,6 +10,7 @@ Each is a context manager: every server it starts is stopped when the block ends
 
 import os
 import re
+import shutil
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,8 +139,10 @@ def production_stack(project, directory, web_server="nginx", cdn=False):
     browser treats it as another site) stands in for a CDN in front of the uploads: of the
     media domain's server block for media on disk (nginx), of the bucket otherwise."""
     directory = Path(directory)
-    media_root = directory / "srv" / "media"
+    srv = directory / "srv"  # /srv/<slug>: media/, and static/ for the web server
+    media_root = srv / "media"
     media_root.mkdir(parents=True)
+    shutil.copytree(project.collected_static(), srv / "static")
     (directory / web_server).mkdir()
     app_port, http_port, https_port = free_port(), free_port(), free_port()
     emulator = project.option.emulator
@@ -157,7 +160,7 @@ def production_stack(project, directory, web_server="nginx", cdn=False):
             http_port=http_port,
             https_port=https_port,
             app_port=app_port,
-            media_parent=None if store else media_root.parent,
+            srv=srv,
             **({"media_domain_port": media_domain_port} if cdn and not store else {}),
         )
         log = directory / "web.log"

@@ -1,7 +1,7 @@
 """Web servers in front of the app, from the project's own config files, on loopback.
 
 A test changes only what a machine-specific deployment would change (ports, certificate paths,
-the media directory); every other line is the shipped one.
+and /srv/<slug>, the directory of media/ and static/); every other line is the shipped one.
 """
 
 import os
@@ -10,6 +10,9 @@ import subprocess
 from pathlib import Path
 
 from .tools import debian_tool
+
+# Debian's libnginx-mod-http-brotli-static: brotli_static, as deploy/nginx.conf uses it.
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 
 
 def self_signed_certificate(directory, host="127.0.0.1"):
@@ -51,7 +54,7 @@ def split_media_domain(site):
     return site[:start] + "\n" + site[end:], re.sub(r"^#", "", site[start:end], flags=re.M)
 
 
-def enable_media_domain(block, *, port, cert, key, media_parent):
+def enable_media_domain(block, *, port, cert, key, srv):
     """The media domain's server block on a loopback port, with the test certificate."""
     block = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", block)
     block = replace_once(block, "listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;")
@@ -59,7 +62,7 @@ def enable_media_domain(block, *, port, cert, key, media_parent):
     block = replace_once(
         block, r"ssl_certificate_key \S+;", f"ssl_certificate_key {key};", regex=True
     )
-    return replace_once(block, r"root /srv/\S+;", f"root {media_parent};", regex=True)
+    return replace_once(block, r"root /srv/\S+;", f"root {srv};", regex=True)
 
 
 def nginx_config(
@@ -69,13 +72,14 @@ def nginx_config(
     http_port,
     https_port,
     app_port,
-    media_parent=None,
+    srv=None,
     media_domain_port=None,
     host_name=None,
 ):
     """The project's deploy/nginx.conf on loopback ports, inside a minimal main config whose
-    files all live in directory; returns the main config's path. With media_domain_port, the
-    media domain's server block is enabled there.
+    files all live in directory; returns the main config's path. srv stands for /srv/<slug>
+    (media/ and static/ in it). With media_domain_port, the media domain's server block is
+    enabled there.
 
     The site's server_name becomes 127.0.0.1 (and host_name, if given). A client that connects
     to an IP address names no server in TLS (SNI), so the shipped default server would refuse
@@ -90,7 +94,7 @@ def nginx_config(
         media_domain = ""  # left commented out, as shipped
     else:
         media_domain = enable_media_domain(
-            media_domain, port=media_domain_port, cert=cert, key=key, media_parent=media_parent
+            media_domain, port=media_domain_port, cert=cert, key=key, srv=srv
         )
     site = on_loopback(site, http_port, https_port, host_name, cert, key)
     if host_name is None:
@@ -100,8 +104,8 @@ def nginx_config(
             f"ssl_certificate {cert};\n    ssl_certificate_key {key};",
         )
     site = replace_once(site, "127.0.0.1:8000;", f"127.0.0.1:{app_port};")
-    if media_parent is not None:
-        site = replace_once(site, r"root /srv/\S+;", f"root {media_parent};", regex=True)
+    if srv is not None:
+        site = re.sub(r"root /srv/[^/;\s]+", f"root {srv}", site)
     (directory / "site.conf").write_text(site + media_domain)
     return nginx_main_config(
         directory,
@@ -146,7 +150,8 @@ def nginx_main_config(directory, http):
     user = "user root;\n" if os.geteuid() == 0 else ""
     main = directory / "nginx.conf"
     main.write_text(
-        f"{user}daemon off;\nworker_processes 1;\npid {directory / 'nginx.pid'};\n"
+        f"load_module {BROTLI_MODULE};\n{user}daemon off;\nworker_processes 1;\n"
+        f"pid {directory / 'nginx.pid'};\n"
         f"error_log {directory / 'error.log'} warn;\n"
         "events { worker_connections 256; }\n"
         f"http {{\n{temp_paths}{http}}}\n"
@@ -168,11 +173,11 @@ def requests_in_log(access_log, *, proxied):
 
 APACHE_MODULES = [
     "mpm_event", "authz_core", "alias", "mime", "headers", "expires", "proxy", "proxy_http",
-    "ssl", "socache_shmcb", "rewrite",
+    "ssl", "socache_shmcb", "rewrite", "env",
 ]  # fmt: skip
 
 
-def apache_config(project, directory, *, http_port, https_port, app_port, media_parent=None):
+def apache_config(project, directory, *, http_port, https_port, app_port, srv=None):
     """The project's deploy/apache.conf on loopback ports, inside a minimal main config whose
     files all live in directory; returns the main config's path. Apache's workers run as
     www-data (it refuses root), so the directories it reads are made traversable."""
@@ -189,9 +194,9 @@ def apache_config(project, directory, *, http_port, https_port, app_port, media_
     site = replace_all(site, r"ServerName (?!unknown-host\.invalid)\S+", "ServerName 127.0.0.1", 2)
     site = replace_once(site, r"-in \{ [^}]+ \}", "-in { '127.0.0.1' }", regex=True)
     site = site.replace("http://127.0.0.1:8000/", f"http://127.0.0.1:{app_port}/")
-    if media_parent is not None:
-        site = re.sub(r"/srv/[^/\s]+/media/", f"{media_parent}/media/", site)
-        for path in [Path(media_parent), *Path(media_parent).parents]:
+    if srv is not None:
+        site = re.sub(r"/srv/[^/\s]+/", f"{srv}/", site)
+        for path in [Path(srv), *Path(srv).parents]:
             if path.stat().st_mode & 0o011 != 0o011:
                 path.chmod(path.stat().st_mode | 0o011)  # traversable by www-data
     (directory / "site.conf").write_text(site)

@@ -11,7 +11,7 @@ import pytest
 
 from support.http import fetch
 from support.processes import free_port, serve
-from support.stacks import development_stack
+from support.stacks import WEB_SERVERS, development_stack
 from support.tools import python_tool
 from support.webservers import nginx_command, nginx_config
 
@@ -183,3 +183,35 @@ def test_apache_refuses_requests_for_other_hosts_and_the_app_never_sees_them(loc
     logged = stack.app.output()[logged_before:]
     assert "DisallowedHost" not in logged
     assert "Traceback" not in logged
+
+
+@pytest.mark.option("local")
+@pytest.mark.parametrize("web_server", ["nginx", "apache"])
+def test_with_the_app_down_the_web_server_shows_the_sites_own_page_and_no_version(
+    production_stack, web_server, page, tmp_path
+):
+    """The shipped site in front of an app that is not there (nothing listens on its port),
+    with the running stack's STATIC_ROOT: nginx answers 502, Apache 503."""
+    stack = production_stack("local", web_server)
+    configure, command = WEB_SERVERS[web_server]
+    https = free_port()
+    main = configure(
+        stack.project,
+        tmp_path,
+        http_port=free_port(),
+        https_port=https,
+        app_port=free_port(),
+        srv=stack.directory / "srv",
+    )
+    with serve(command(main), https, cwd=tmp_path, env=dict(os.environ), log=tmp_path / "log"):
+        response = page.goto(f"https://127.0.0.1:{https}/profile/")
+        body = page.content()
+
+        assert response.status in (502, 503)
+        assert page.title().startswith("Back in a moment")
+        # The site's style sheet, from STATIC_ROOT: the card has its rounded corners.
+        card = "getComputedStyle(document.querySelector('.card')).borderTopLeftRadius"
+        assert page.evaluate(card) == "12px"
+        assert response.headers["server"] in ("nginx", "Apache")
+        assert not re.search(r"(nginx|Apache)/\d", body + str(response.headers))
+        assert "no-store" in response.headers.get("cache-control", "")

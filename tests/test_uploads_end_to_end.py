@@ -88,6 +88,8 @@ def test_too_large_uploads_are_refused_by_the_form_or_by_the_web_server(
     # The web server's own limit, with the site's page: the limit and a way back.
     assert "Uploads are limited to 5.0\xa0MB" in by_web_server.text
     assert 'href="/profile/"' in by_web_server.text
+    # Rendered for the user who sent it: the refused body's length never reached the app.
+    assert "Log out" in by_web_server.text
     assert visitor.avatar_src() == old_src
     assert pixels(visitor.get_media(old_src).content) == pixels(old_content)
 

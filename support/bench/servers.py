@@ -9,7 +9,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
+from ..webservers import BROTLI_MODULE
+
 PACKAGES = {"nginx": "nginx", "wrk": "wrk", BROTLI_MODULE: "libnginx-mod-http-brotli-static"}
 ASSET = re.compile(r"admin/css/base\.[0-9a-f]{12}\.css")
 

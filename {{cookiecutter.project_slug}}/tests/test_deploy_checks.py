@@ -50,7 +50,8 @@ def test_a_missing_media_root_left_at_the_default_names_the_directory_the_web_se
 
     message = only(storage_messages(deploy=True), "storage.E012", "does not exist")
 
-    served = re.search(r"root (\S+);", (PROJECT_DIR / "deploy" / "nginx.conf").read_text())
+    config = (PROJECT_DIR / "deploy" / "nginx.conf").read_text()
+    served = re.search(r"location /media/ \{\s*root (\S+);", config)
     if served:  # local media: nginx serves /media/ from the disk
         assert f"DJANGO_MEDIA_ROOT={served.group(1)}/media" in message.hint
 
