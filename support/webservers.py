@@ -173,7 +173,7 @@ def requests_in_log(access_log, *, proxied):
 
 APACHE_MODULES = [
     "mpm_event", "authz_core", "alias", "mime", "headers", "expires", "proxy", "proxy_http",
-    "ssl", "socache_shmcb", "rewrite", "env",
+    "ssl", "socache_shmcb", "rewrite", "env", "reqtimeout",
 ]  # fmt: skip
 
 

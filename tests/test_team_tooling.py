@@ -148,7 +148,9 @@ def test_compose_has_the_app_postgres_and_nginx_with_the_shipped_config(baked_pr
     assert services["web"]["build"] == "."
     assert "@db:5432/" in services["web"]["environment"]["DATABASE_URL"]
     assert services["nginx"]["network_mode"] == "service:web"
-    assert "./deploy/nginx.conf:/etc/nginx/sites-enabled/site.conf:ro" in services["nginx"]["volumes"]
+    assert (
+        "./deploy/nginx.conf:/etc/nginx/sites-enabled/site.conf:ro" in services["nginx"]["volumes"]
+    )
     # The module deploy/nginx.conf's brotli_static needs, from Debian as the docs' servers have it.
     assert "libnginx-mod-http-brotli-static" in services["nginx"]["build"]["dockerfile_inline"]
     media = f"media:/srv/{baked_project.path.name}/media"

@@ -8,9 +8,11 @@ import signal
 import time
 
 import pytest
+import requests
 
 from support.http import fetch
 from support.processes import children, free_port, serve
+from support.slow_clients import seconds_until_closed, stall
 from support.stacks import web_process
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
@@ -51,3 +53,26 @@ def test_a_killed_worker_is_replaced_and_the_server_keeps_serving(installed, run
         assert status_of_home(port) == 200, server.output()
         assert server.process.poll() is None
         assert children(server.process.pid) not in ([], [worker])
+
+
+@pytest.mark.option("local")
+@pytest.mark.parametrize("web_server", ["nginx", "apache"])
+def test_behind_the_web_server_stalled_bodies_neither_delay_others_nor_stay_open(
+    production_stack, web_server
+):
+    """Sixteen stalled login bodies through the shipped site, in front of one web worker of
+    four threads (the test stacks' WEB_CONCURRENCY=1): the web server holds them, not the app,
+    and closes them itself."""
+    stack = production_stack("local", web_server)
+    port = int(stack.base_url.rpartition(":")[2])
+    stalled = stall(port, 16, tls=True)
+    try:
+        started = time.monotonic()
+        home = requests.get(stack.base_url + "/", verify=str(stack.certificates), timeout=10)
+        took = time.monotonic() - started
+    finally:
+        closed_after = seconds_until_closed(stalled, timeout=60)  # the bounds the issue sets
+
+    assert home.status_code == 200
+    assert took < 1, f"GET / took {took:.1f} s"
+    assert closed_after is not None, "a stalled connection was still open after 60 s"
