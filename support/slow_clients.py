@@ -12,7 +12,9 @@ STALLED_REQUEST = (
     "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n"
     # A made-up CSRF cookie and a matching Referer: all the form's check asks before the body.
     "Cookie: csrftoken=stalledstalledstalledstalledstal\r\n"
-    "Referer: https://{host}/accounts/login/\r\n\r\nusername=a"
+    "Referer: https://{host}/accounts/login/\r\n"
+    # As a platform's router says it (a web server in front sets its own).
+    "X-Forwarded-Proto: https\r\n\r\nusername=a"
 )
 
 

@@ -75,6 +75,7 @@ def nginx_config(
     srv=None,
     media_domain_port=None,
     host_name=None,
+    workers=1,
 ):
     """The project's deploy/nginx.conf on loopback ports, inside a minimal main config whose
     files all live in directory; returns the main config's path. srv stands for /srv/<slug>
@@ -115,6 +116,7 @@ def nginx_config(
         "    log_format served '$request_method $request_uri $status upstream=$upstream_addr';\n"
         f"    access_log {directory / 'access.log'} served;\n"
         f"    include {directory / 'site.conf'};\n",
+        workers,
     )
 
 
@@ -140,7 +142,7 @@ def on_loopback(site, http_port, https_port, host_name, cert, key):
     )
 
 
-def nginx_main_config(directory, http):
+def nginx_main_config(directory, http, workers=1):
     """nginx's main config around the given http-context lines, every file in directory."""
     temp_paths = "".join(
         f"    {kind}_temp_path {directory / kind};\n"
@@ -150,7 +152,7 @@ def nginx_main_config(directory, http):
     user = "user root;\n" if os.geteuid() == 0 else ""
     main = directory / "nginx.conf"
     main.write_text(
-        f"load_module {BROTLI_MODULE};\n{user}daemon off;\nworker_processes 1;\n"
+        f"load_module {BROTLI_MODULE};\n{user}daemon off;\nworker_processes {workers};\n"
         f"pid {directory / 'nginx.pid'};\n"
         f"error_log {directory / 'error.log'} warn;\n"
         "events { worker_connections 256; }\n"

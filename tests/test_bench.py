@@ -29,8 +29,19 @@ def test_the_benchmark_runs_and_writes_its_tables_to_the_results_file(tmp_path):
 
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.endswith(results.read_text() + "\n")
-    for row in ("static, nginx brotli_static", "static, Procfile web process", "home page"):
+    for row in (
+        "static, bare nginx brotli_static",
+        "static, shipped nginx, TLS",
+        "static, shipped apache, TLS",
+        "static, Procfile web process",
+        "home page, shipped nginx, TLS",
+    ):
         assert re.search(rf"^\| {row}[^|]* \| [\d,]+ \| [\d.]+ \| [\d.]+ \|", result.stdout, re.M)
+    for row in ("shipped nginx, TLS", "shipped apache, TLS", "Procfile process alone, 1 worker"):
+        assert re.search(
+            rf"^\| {row} \| (\d+\.\d+ s|no answer in 10 s) \| (after|open)", result.stdout, re.M
+        )
+    assert re.search(r"^\| GET / answers 200 again after \| [\d.]+ s \|$", result.stdout, re.M)
     assert re.search(
         r"^\| JPEG 4096×4096, baseline \| [\d,]+ \| \d+ \| [\d.]+ \|", result.stdout, re.M
     )

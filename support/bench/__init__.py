@@ -15,7 +15,7 @@ import argparse
 import os
 import statistics
 import sys
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from ..http import fetch
@@ -23,10 +23,12 @@ from ..options import BUCKET_OPTIONS, OPTIONS
 from ..processes import free_port, serve
 from ..project import TEMPLATE
 from ..scratch import scratch_directory
+from ..stacks import WEB_SERVERS
 from .avatars import avatar_costs, avatar_formats
 from .logins import login_cost
 from .memory import bucket_upload_memory, store_large_file
 from .report import Report
+from .resilience import resilience
 from .servers import ASSET, ensure_tools, nginx_static, peak_rss_mb, post_large_body, wrk
 from .timings import newcomer_seconds, suite_seconds, timed_bake
 
@@ -55,7 +57,8 @@ def main():
     with scratch_directory("bench-") as work:
         bakes = [timed_bake(work / f"bake-{n}") for n in range(5)]
         project = bakes[0][0].install()
-        env = project.prod_env(work, PORT=str(free_port()))
+        static_root = work / "srv" / "static"  # where the shipped web server configs look
+        env = project.prod_env(work, PORT=str(free_port()), DJANGO_STATIC_ROOT=str(static_root))
         project.manage("migrate", "--noinput", env=env)
         project.manage("createcachetable", env=env)
         project.manage("collectstatic", "--noinput", env=env)
@@ -74,39 +77,34 @@ def main():
 
 
 def serving(report, project, env, work, args):
-    """Static and page speed, and the avatar costs, from one running web process; returns
-    its peak RSS after a large request body."""
-    static_root = work / "staticfiles"
-    asset = next(p for p in static_root.rglob("*.css") if ASSET.search(str(p)))
-    url_path = "/static/" + str(asset.relative_to(static_root))
-    app_port, nginx_port = int(env["PORT"]), free_port()
+    """Static and page speed, the stalled-body and killed-worker results, and the avatar costs,
+    from one running web process; returns its peak RSS after a large request body."""
+    srv = work / "srv"
+    asset = next(p for p in (srv / "static").rglob("*.css") if ASSET.search(str(p)))
+    url_path = "/static/" + str(asset.relative_to(srv / "static"))
+    app_port = int(env["PORT"])
     with ExitStack() as running:
         log = work / "web.log"
         command = project.procfile_command()
         app = running.enter_context(serve(command, app_port, cwd=project.path, env=env, log=log))
-        log = work / "nginx.log"
-        nginx = nginx_static(work, static_root, nginx_port)
-        running.enter_context(serve(nginx, nginx_port, cwd=work, env=dict(os.environ), log=log))
+        fronts = running.enter_context(web_servers(project, work, app_port))
         headers = {"Accept-Encoding": "br", "X-Forwarded-Proto": "https"}
         shown = fetch(f"http://127.0.0.1:{app_port}{url_path}", headers).headers
-        by_nginx = wrk(f"http://127.0.0.1:{nginx_port}{url_path}", args.duration)
-        static = wrk(f"http://127.0.0.1:{app_port}{url_path}", args.duration)
-        home = wrk(f"http://127.0.0.1:{app_port}/", args.duration)
+        rows = speed_rows(fronts, app_port, url_path, args.duration)
+        resilience(report, project, env, work, fronts, quick=args.quick)
         post_large_body(app_port, args.upload_mb)
         body_peak = peak_rss_mb(app.process.pid)
         threads = int(env.get("WEB_THREADS", 4))
         avatars = avatar_costs(project, env, work, threads, quick=args.quick)
-    rows = [
-        ("static, nginx brotli_static", *rate(by_nginx), "1.00"),
-        ("static, Procfile web process", *rate(static), f"{static[0] / by_nginx[0]:.2f}"),
-        ("home page, Procfile web process", *rate(home), ""),
-    ]
     note = (
-        f"wrk -t2 -c32 -d{args.duration}s with Accept-Encoding: br on 127.0.0.1; file "
-        f"{url_path} ({asset.stat().st_size:,} bytes). The web process's static headers: "
+        f"wrk -t2 -c32 -d{args.duration}s with Accept-Encoding: br on 127.0.0.1, keep-alive; "
+        f"file {url_path} ({asset.stat().st_size:,} bytes). Each nginx runs one worker per "
+        "core; the Procfile process its default workers and threads. TLS rows are compared "
+        "with the bare nginx over TLS, the others with the bare nginx over plain HTTP. The "
+        "web process's static headers: "
         + ", ".join(f"{n}: {shown.get(n)}" for n in ("cache-control", "content-encoding", "vary"))
     )
-    report.table("Speed", ["Target", "req/s", "p50 ms", "p99 ms", "app/nginx"], rows, note)
+    report.table("Speed", ["Target", "req/s", "p50 ms", "p99 ms", "/ bare nginx"], rows, note)
     columns = ["Avatar input (largest accepted)", "bytes", "MB above idle", "s"]
     columns += [f"{threads} at once: MB", "s"]
     rows = [
@@ -119,6 +117,54 @@ def serving(report, project, env, work, args):
     columns = ["Stored format, photo-like 512×512 images", "mean KB", "mean PSNR dB"]
     report.table("Avatar formats", columns, rows)
     return body_peak
+
+
+@contextmanager
+def web_servers(project, work, app_port):
+    """The bare nginx (plain HTTP and TLS) and the shipped nginx and Apache sites in front of
+    the app, all on STATIC_ROOT work/srv/static; yields {name: (base URL, CA file)}."""
+    srv, fronts = work / "srv", {}
+    with ExitStack() as running:
+        for tls in (False, True):
+            port = free_port()
+            command = nginx_static(work, srv / "static", port, tls=tls)
+            log = work / f"nginx-static-{tls}.log"
+            running.enter_context(serve(command, port, cwd=work, env=dict(os.environ), log=log))
+            name = "bare nginx brotli_static" + (", TLS" if tls else "")
+            fronts[name] = (f"{'https' if tls else 'http'}://127.0.0.1:{port}", False)
+        for name, (configure, command) in WEB_SERVERS.items():
+            directory, http, https = work / f"shipped-{name}", free_port(), free_port()
+            directory.mkdir()
+            options = {"workers": "auto"} if name == "nginx" else {}
+            main = configure(
+                project, directory, http_port=http, https_port=https, app_port=app_port,
+                srv=srv, **options,
+            )  # fmt: skip
+            log = directory / "server.log"
+            env = dict(os.environ)
+            running.enter_context(serve(command(main), https, cwd=directory, env=env, log=log))
+            fronts[f"shipped {name}, TLS"] = (f"https://127.0.0.1:{https}", directory / "cert.pem")
+        yield fronts
+
+
+def speed_rows(fronts, app_port, url_path, duration):
+    measured = {name: wrk(base + url_path, duration) for name, (base, _) in fronts.items()}
+    plain, tls = measured["bare nginx brotli_static"], measured["bare nginx brotli_static, TLS"]
+    rows = [(f"static, {name}", *rate(m), "1.00") for name, m in measured.items() if "bare" in name]
+    for name in ("shipped nginx, TLS", "shipped apache, TLS"):
+        rows.append((f"static, {name}", *rate(measured[name]), f"{measured[name][0] / tls[0]:.2f}"))
+    static = wrk(f"http://127.0.0.1:{app_port}{url_path}", duration)
+    rows.append(("static, Procfile web process", *rate(static), f"{static[0] / plain[0]:.2f}"))
+    rows.append(
+        (
+            "home page, Procfile web process",
+            *rate(wrk(f"http://127.0.0.1:{app_port}/", duration)),
+            "",
+        )
+    )
+    for name in ("shipped nginx, TLS", "shipped apache, TLS"):
+        rows.append((f"home page, {name}", *rate(wrk(fronts[name][0] + "/", duration)), ""))
+    return rows
 
 
 def rate(measured):

@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from ..webservers import BROTLI_MODULE
+from ..webservers import BROTLI_MODULE, nginx_command, nginx_main_config, self_signed_certificate
 
 PACKAGES = {"nginx": "nginx", "wrk": "wrk", BROTLI_MODULE: "libnginx-mod-http-brotli-static"}
 ASSET = re.compile(r"admin/css/base\.[0-9a-f]{12}\.css")
@@ -37,24 +37,27 @@ def run(command, check=True, **kwargs):
     return subprocess.run(command, check=check, capture_output=True, text=True, **kwargs)
 
 
-def nginx_static(work, static_root, port):
-    """nginx serving STATIC_ROOT as a web server at its best would: sendfile, brotli_static."""
-    conf = work / "nginx-static.conf"
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    temp = "".join(f"{kind}_temp_path {work / kind};\n" for kind in ("client_body", "proxy"))
-    conf.write_text(
-        f"load_module {BROTLI_MODULE};\n{user}daemon off;\nworker_processes auto;\n"
-        f"pid {work / 'nginx.pid'};\nerror_log {work / 'nginx-error.log'};\n"
-        "events { worker_connections 1024; }\n"
-        "http {\n  include /etc/nginx/mime.types;\n  access_log off;\n  sendfile on;\n"
-        f"  {temp}"
-        f"  server {{\n    listen 127.0.0.1:{port};\n"
+def nginx_static(work, static_root, port, *, tls=False):
+    """nginx serving STATIC_ROOT as a web server at its best would: sendfile, brotli_static;
+    the same main config as the shipped site's in the benchmark (workers, access log)."""
+    directory = work / ("nginx-static-tls" if tls else "nginx-static")
+    directory.mkdir()
+    listen = f"127.0.0.1:{port}"
+    if tls:
+        cert, key = self_signed_certificate(directory)
+        listen += f" ssl;\n    ssl_certificate {cert};\n    ssl_certificate_key {key}"
+    main = nginx_main_config(
+        directory,
+        "  include /etc/nginx/mime.types;\n  sendfile on;\n"
+        f"  access_log {directory / 'access.log'};\n"
+        f"  server {{\n    listen {listen};\n"
         f"    location /static/ {{\n      alias {static_root}/;\n"
         "      brotli_static on;\n      gzip_static on;\n"
         '      add_header Cache-Control "max-age=315360000, public, immutable";\n'
-        "    }\n  }\n}\n"
+        "    }\n  }\n",
+        workers="auto",
     )
-    return [shutil.which("nginx"), "-p", str(work), "-c", str(conf)]
+    return nginx_command(main)
 
 
 def wrk(url, duration):
