@@ -90,21 +90,12 @@ def serving(report, project, env, work, args):
         fronts = running.enter_context(web_servers(project, work, app_port))
         headers = {"Accept-Encoding": "br", "X-Forwarded-Proto": "https"}
         shown = fetch(f"http://127.0.0.1:{app_port}{url_path}", headers).headers
-        rows = speed_rows(fronts, app_port, url_path, args.duration)
+        speed(report, fronts, app_port, url_path, shown, asset, args.duration)
         resilience(report, project, env, work, fronts, quick=args.quick)
         post_large_body(app_port, args.upload_mb)
         body_peak = peak_rss_mb(app.process.pid)
         threads = int(env.get("WEB_THREADS", 4))
         avatars = avatar_costs(project, env, work, threads, quick=args.quick)
-    note = (
-        f"wrk -t2 -c32 -d{args.duration}s with Accept-Encoding: br on 127.0.0.1, keep-alive; "
-        f"file {url_path} ({asset.stat().st_size:,} bytes). Each nginx runs one worker per "
-        "core; the Procfile process its default workers and threads. TLS rows are compared "
-        "with the bare nginx over TLS, the others with the bare nginx over plain HTTP. The "
-        "web process's static headers: "
-        + ", ".join(f"{n}: {shown.get(n)}" for n in ("cache-control", "content-encoding", "vary"))
-    )
-    report.table("Speed", ["Target", "req/s", "p50 ms", "p99 ms", "/ bare nginx"], rows, note)
     columns = ["Avatar input (largest accepted)", "bytes", "MB above idle", "s"]
     columns += [f"{threads} at once: MB", "s"]
     rows = [
@@ -145,6 +136,19 @@ def web_servers(project, work, app_port):
             running.enter_context(serve(command(main), https, cwd=directory, env=env, log=log))
             fronts[f"shipped {name}, TLS"] = (f"https://127.0.0.1:{https}", directory / "cert.pem")
         yield fronts
+
+
+def speed(report, fronts, app_port, url_path, shown, asset, duration):
+    rows = speed_rows(fronts, app_port, url_path, duration)
+    note = (
+        f"wrk -t2 -c32 -d{duration}s with Accept-Encoding: br on 127.0.0.1, keep-alive; "
+        f"file {url_path} ({asset.stat().st_size:,} bytes). Each nginx runs one worker per "
+        "core; the Procfile process its default workers and threads. TLS rows are compared "
+        "with the bare nginx over TLS, the others with the bare nginx over plain HTTP. The "
+        "web process's static headers: "
+        + ", ".join(f"{n}: {shown.get(n)}" for n in ("cache-control", "content-encoding", "vary"))
+    )
+    report.table("Speed", ["Target", "req/s", "p50 ms", "p99 ms", "/ bare nginx"], rows, note)
 
 
 def speed_rows(fronts, app_port, url_path, duration):
