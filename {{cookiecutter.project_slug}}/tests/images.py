@@ -97,6 +97,25 @@ def sixteen_bit_png():
     return encoded(Image.linear_gradient("L").convert("I;16").point(lambda v: v * 256), "PNG")
 
 
+def keyed_sixteen_bit_png(colour, shown, hidden, size=(32, 16)):
+    """A 16-bit PNG, RGB (colour) or grey, whose left half is shown and right half hidden,
+    the value its tRNS chunk marks transparent (16-bit samples: a tuple of three, or one)."""
+    width, height = size
+    sample = ">HHH" if colour else ">H"
+    as_tuple = (lambda v: v) if colour else (lambda v: (v,))
+    row = b"\0" + b"".join(
+        struct.pack(sample, *as_tuple(shown if x < width // 2 else hidden)) for x in range(width)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 16, 2 if colour else 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"tRNS", struct.pack(sample, *as_tuple(hidden)))
+        + png_chunk(b"IDAT", zlib.compress(row * height, 9))
+        + png_chunk(b"IEND", b"")
+    )
+
+
 def stored_image(field):
     """The stored avatar, decoded; the file is closed again."""
     with field.storage.open(field.name) as file:

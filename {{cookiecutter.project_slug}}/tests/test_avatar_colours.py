@@ -6,7 +6,14 @@ import io
 
 import pytest
 from django.urls import reverse
-from images import DISPLAY_P3, encoded, icc_profile, stored_image, upload
+from images import (
+    DISPLAY_P3,
+    encoded,
+    icc_profile,
+    keyed_sixteen_bit_png,
+    stored_image,
+    upload,
+)
 from PIL import Image, ImageCms
 
 from users.models import User
@@ -105,6 +112,13 @@ TRANSPARENT = {
     ),
     "PNG grey with a transparent grey (tRNS)": lambda: encoded(
         keyed("L")[0], "PNG", transparency=keyed("L")[1]
+    ),
+    # 16-bit samples: Pillow decodes the pixels to 8 bits but keeps the key in 16.
+    "16-bit PNG RGB with a transparent colour (tRNS)": lambda: keyed_sixteen_bit_png(
+        True, (0xC800, 0x2800, 0x2800), (0x00FF, 0xFF00, 0x0000)
+    ),
+    "16-bit PNG grey with a transparent grey (tRNS)": lambda: keyed_sixteen_bit_png(
+        False, 0x7800, 0x0707
     ),
     "PNG palette with a transparent entry": lambda: encoded(keyed("P")[0], "PNG", transparency=0),
     "GIF with a transparent entry": lambda: encoded(keyed("P")[0], "GIF", transparency=0),

@@ -17,7 +17,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageMath, ImageOps
 from pillow_heif import register_heif_opener
 
 register_heif_opener()  # HEIC, what iPhones save; Pillow reads AVIF itself
@@ -173,11 +173,16 @@ def fitted(image):
     """The first frame, decoded, upright and fitted in SIDE×SIDE, in sRGB, RGB or RGBA."""
     if image.format in ("JPEG", "MPO"):
         image.draft("RGB", (SIDE, SIDE))  # libjpeg decodes at 1/2, 1/4 or 1/8 scale
+    sixteen_bit = bool(image.tile) and ";16" in str(image.tile[0].args)  # known before load()
     image.load()
     profile = image.info.get("icc_profile")
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        image = image.convert("I").point(lambda value: value / 256).convert("L")
+        image = sixteen_bit_grey(image)
     elif image.mode in ("P", "PA") or "transparency" in image.info:
+        if sixteen_bit and image.mode == "RGB":
+            # Pillow reads 16-bit RGB as 8-bit but keeps tRNS's colour in 16 bits: compare
+            # the high bytes (the low ones are gone), so near neighbours of the key go too.
+            image.info["transparency"] = tuple(v >> 8 for v in image.info["transparency"])
         # A palette, or one colour marked transparent (PNG's tRNS on RGB or grey): as alpha.
         image = image.convert("RGBA" if has_transparency(image) else "RGB")
     image.thumbnail((SIDE, SIDE), Image.Resampling.LANCZOS)
@@ -186,6 +191,18 @@ def fitted(image):
     mode = "RGBA" if has_alpha else "RGB"
     # Converted once fitted: a colour transform of at most SIDE×SIDE pixels.
     return in_srgb(upright, profile, mode) or upright.convert(mode)
+
+
+def sixteen_bit_grey(image):
+    """16-bit grey as 8-bit L, or LA where PNG's tRNS marks one grey value transparent."""
+    grey = image.convert("I")
+    key = image.info.get("transparency")
+    eight_bit = grey.point(lambda value: value / 256).convert("L")
+    if key is None:
+        return eight_bit
+    alpha = ImageMath.lambda_eval(lambda a: (a["grey"] != key) * 255, grey=grey).convert("L")
+    eight_bit.putalpha(alpha)
+    return eight_bit
 
 
 def in_srgb(image, profile, mode):
