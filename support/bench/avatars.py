@@ -73,10 +73,55 @@ def worst_case_avatars(directory, quick=False):
     return files
 
 
+# Made with the project's own Python: its HEIC encoder (pillow-heif) and its tests' ICC
+# profile builder (tests/images.py), so neither is written twice.
+PROJECT_MADE = """
+import sys
+sys.path.insert(0, "tests")
+from PIL import Image
+from pillow_heif import register_heif_opener
+from images import DISPLAY_P3, icc_profile
+register_heif_opener()
+directory = sys.argv[1]
+grey = Image.linear_gradient("L").resize((4000, 3000))
+flipped = grey.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+photo = Image.merge("RGB", (grey, flipped, grey.rotate(180)))
+photo.save(directory + "/iphone.heic", "HEIF", quality=80)
+photo.save(directory + "/p3.jpg", "JPEG", quality=90, icc_profile=icc_profile(DISPLAY_P3))
+"""
+
+
+def project_made_avatars(project, env, directory):
+    """A 12 MP HEIC, as an iPhone saves, and a 12 MP Display P3 JPEG, made by the project."""
+    project.run(project.python, "-c", PROJECT_MADE, str(directory), env=env, timeout=300)
+    return {
+        "HEIC 4000×3000 (12 MP, an iPhone's)": directory / "iphone.heic",
+        "JPEG 4000×3000, Display P3 profile": directory / "p3.jpg",
+    }
+
+
+def gif_scan_worst_case(directory):
+    """5,000,000 bytes of GIF: a comment of 1-byte sub-blocks, then one more frame header,
+    the layout that costs the frame scan most."""
+    from PIL import Image
+
+    path = directory / "sub-blocks.gif"
+    Image.new("P", (10, 10)).save(path, "GIF")
+    first = path.read_bytes()[:-1]
+    frame = b"," + (0).to_bytes(4, "little") + (10).to_bytes(2, "little") * 2 + b"\0"
+    frame += b"\x02\x02\x4c\x01\x00"
+    blocks = (5_000_000 - len(first) - len(frame) - 4) // 2
+    path.write_bytes(first + b"!\xfe" + b"\x01x" * blocks + b"\x00" + frame + b";")
+    return {"GIF 5 MB of 1-byte comment sub-blocks": path}
+
+
 def avatar_costs(project, env, directory, at_once, quick=False):
     """Per worst-case input: (peak RSS above idle in MB, seconds) alone and at_once together."""
     rows = []
-    for name, path in worst_case_avatars(directory, quick).items():
+    inputs = worst_case_avatars(directory, quick)
+    if not quick:
+        inputs |= gif_scan_worst_case(directory) | project_made_avatars(project, env, directory)
+    for name, path in inputs.items():
         measured = []
         for threads in (1, at_once):
             result = project.run(project.python, "-c", AVATAR_SCRIPT, str(path), str(threads),
