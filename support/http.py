@@ -29,3 +29,11 @@ def fetch(url, headers=None, *, method="GET", data=None, timeout=10):
     except urllib.error.HTTPError as error:
         status, found, body = error.code, error.headers, error.read()
     return Response(status, {name.lower(): value for name, value in found.items()}, body)
+
+
+def status_or_none(url, headers=None, *, timeout=2):
+    """The status of a GET, or None when nothing answers (refused, reset, timed out)."""
+    try:
+        return fetch(url, headers, timeout=timeout).status
+    except OSError:
+        return None

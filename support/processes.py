@@ -21,6 +21,25 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def listening(port):
+    """Whether something accepts connections on 127.0.0.1:port."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def seconds_until(condition, bound, interval=0.1):
+    """Seconds until condition() holds, asked every interval; None if it has not after bound."""
+    started = time.monotonic()
+    while time.monotonic() - started < bound:
+        if condition():
+            return time.monotonic() - started
+        time.sleep(interval)
+    return None
+
+
 class Server:
     """A process listening on 127.0.0.1:port; its output goes to log."""
 
@@ -45,11 +64,9 @@ class Server:
                 raise ServerFailed(
                     f"{self.name} exited {self.process.returncode}:\n{self.output()}"
                 )
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return self
-            except OSError:
-                time.sleep(0.05)
+            if listening(self.port):
+                return self
+            time.sleep(0.05)
         self.stop()
         raise ServerFailed(
             f"{self.name} did not listen on 127.0.0.1:{self.port} within {timeout} s:\n"

@@ -25,15 +25,15 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import textwrap
 import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from .processes import ServerFailed, free_port, serve
+from .processes import ServerFailed, free_port, listening, seconds_until, serve
 from .tools import debian_tool
+from .webservers import self_signed_certificate
 
 SECTION = "## On a server of your own"
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -130,19 +130,10 @@ class Rehearsal:
         self.repository()
 
     def certificate(self):
+        """Where Let's Encrypt would put the domain's, a self-signed one."""
         directory = self.root / "certificates"
         directory.mkdir()
-        subprocess.run(
-            [
-                debian_tool("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                "-days", "1", "-subj", f"/CN={self.domain}",
-                "-addext", f"subjectAltName=DNS:{self.domain}",
-                "-addext", "basicConstraints=critical,CA:FALSE",
-                "-keyout", str(directory / "privkey.pem"),
-                "-out", str(directory / "fullchain.pem"),
-            ],
-            check=True, capture_output=True, timeout=60,
-        )  # fmt: skip
+        self_signed_certificate(directory, self.domain, ("fullchain.pem", "privkey.pem"))
 
     def repository(self):
         """The baked project as its developer has it on a git host: committed, with uv.lock,
@@ -328,7 +319,8 @@ def one_machine_rehearsal(project, directory):
     try:
         if shell.wait(timeout=600):
             raise ServerFailed(f"the rehearsal's commands failed:\n{log.read_text()}")
-        wait_until_listening(ports[8000], 60, log)
+        if seconds_until(lambda: listening(ports[8000]), 60) is None:
+            raise ServerFailed(f"nothing listens on 127.0.0.1:{ports[8000]}:\n{log.read_text()}")
         yield ports
     finally:
         stop_group(shell.pid)
@@ -345,14 +337,3 @@ def stop_group(group):
             except ProcessLookupError:
                 return
             time.sleep(0.1)
-
-
-def wait_until_listening(port, timeout, log):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise ServerFailed(f"nothing listens on 127.0.0.1:{port}:\n{log.read_text()}")

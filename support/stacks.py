@@ -18,11 +18,9 @@ from pathlib import Path
 from .processes import free_port, serve
 from .project import PASSWORD
 from .webservers import (
-    apache_command,
-    apache_config,
+    WEB_SERVERS,
     caching_proxy_config,
     nginx_command,
-    nginx_config,
     requests_in_log,
 )
 
@@ -126,9 +124,6 @@ def development_stack(project, directory):
     log = directory / "runserver.log"
     with serve(command, port, cwd=project.path, env=env, log=log) as app:
         yield Stack(project, env, f"http://127.0.0.1:{port}", media_root, app, directory=directory)
-
-
-WEB_SERVERS = {"nginx": (nginx_config, nginx_command), "apache": (apache_config, apache_command)}
 
 
 @contextmanager

@@ -7,40 +7,31 @@ and /srv/<slug>, the directory of media/ and static/); every other line is the s
 import os
 import re
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
+from .processes import free_port, serve
 from .tools import debian_tool
 
 # Debian's libnginx-mod-http-brotli-static: brotli_static, as deploy/nginx.conf uses it.
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 
 
-def self_signed_certificate(directory, host="127.0.0.1"):
-    """A throwaway certificate for host, made with openssl; returns (cert, key)."""
-    cert, key = Path(directory) / "cert.pem", Path(directory) / "key.pem"
+def self_signed_certificate(directory, host="127.0.0.1", files=("cert.pem", "key.pem")):
+    """A throwaway server certificate (not a CA's, so Apache takes it without a warning) for
+    host, an IP address or a name, made with openssl; returns (cert, key), named files."""
+    cert, key = (Path(directory) / name for name in files)
+    kind = "IP" if re.fullmatch(r"[\d.]+", host) else "DNS"
     subprocess.run(
         [
-            debian_tool("openssl"),
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            f"/CN={host}",
-            "-addext",
-            f"subjectAltName=IP:{host}",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
+            debian_tool("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+            "-days", "1", "-subj", f"/CN={host}",
+            "-addext", f"subjectAltName={kind}:{host}",
+            "-addext", "basicConstraints=critical,CA:FALSE",
+            "-keyout", str(key), "-out", str(cert),
         ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
     return cert, key
 
 
@@ -272,3 +263,21 @@ def replace_once(text, old, new, regex=False):
     if count != 1:
         raise AssertionError(f"expected one {old!r}, found {count}")
     return result
+
+
+WEB_SERVERS = {"nginx": (nginx_config, nginx_command), "apache": (apache_config, apache_command)}
+
+
+@contextmanager
+def web_server(kind, project, directory, *, app_port, **options):
+    """The project's nginx or Apache site (kind) with its files in directory, on free loopback
+    ports, in front of app_port, until the block ends; yields its HTTPS port. options go to
+    nginx_config or apache_config (srv, host_name, workers...)."""
+    configure, command = WEB_SERVERS[kind]
+    https = free_port()
+    main = configure(
+        project, directory, http_port=free_port(), https_port=https, app_port=app_port, **options
+    )
+    log = directory / f"{kind}.log"
+    with serve(command(main), https, cwd=directory, env=dict(os.environ), log=log):
+        yield https

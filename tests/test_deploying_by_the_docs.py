@@ -18,11 +18,10 @@ from support.browser import browser_get, log_in, upload_avatar
 from support.http import fetch
 from support.images import pixels, png
 from support.options import OPTIONS
-from support.processes import free_port, serve
 from support.server_docs import Rehearsal, blocks_for, command_blocks, one_machine_rehearsal
 from support.services import postgresql
 from support.tools import python_tool
-from support.webservers import nginx_command, nginx_config
+from support.webservers import web_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -108,18 +107,11 @@ def test_the_one_machine_rehearsal_runs_as_written_and_shows_an_uploaded_avatar(
     project = bake(media_storage=option, **OPTIONS[option].answers).install()
     rehearsal = tmp_path / "rehearsal"
     with one_machine_rehearsal(project, rehearsal) as ports:
-        http_port, https_port = free_port(), free_port()
         (tmp_path / "nginx").mkdir()
-        main = nginx_config(
-            project,
-            tmp_path / "nginx",
-            http_port=http_port,
-            https_port=https_port,
-            app_port=ports[8000],
-            srv=rehearsal / "srv",
-        )
-        log = tmp_path / "nginx.log"
-        with serve(nginx_command(main), https_port, cwd=main.parent, env={}, log=log):
+        srv = rehearsal / "srv"
+        with web_server(
+            "nginx", project, tmp_path / "nginx", app_port=ports[8000], srv=srv
+        ) as https_port:
             avatar = tmp_path / "avatar.png"
             avatar.write_bytes(png((200, 120, 20)))
             log_in(page, f"https://127.0.0.1:{https_port}", "admin", "change-me")

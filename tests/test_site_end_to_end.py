@@ -2,7 +2,6 @@
 host name the site does not serve before the app sees it."""
 
 import ast
-import os
 import re
 import socket
 import ssl
@@ -10,10 +9,10 @@ import ssl
 import pytest
 
 from support.http import fetch
-from support.processes import free_port, serve
-from support.stacks import WEB_SERVERS, development_stack
+from support.processes import free_port
+from support.stacks import development_stack
 from support.tools import python_tool
-from support.webservers import nginx_command, nginx_config
+from support.webservers import nginx_command, nginx_config, web_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -122,18 +121,8 @@ def test_plain_http_for_the_sites_host_is_redirected_to_https(local_behind_nginx
 def nginx_as_shipped(local_behind_nginx, tmp_path):
     """The shipped default server, handshake refusal included, in front of the running app;
     the site is reached as localhost, a name TLS clients send (SNI)."""
-    port = free_port()
-    main = nginx_config(
-        local_behind_nginx.project,
-        tmp_path,
-        http_port=free_port(),
-        https_port=port,
-        app_port=local_behind_nginx.app.port,
-        host_name="localhost",
-    )
-    with serve(
-        nginx_command(main), port, cwd=tmp_path, env=dict(os.environ), log=tmp_path / "nginx.log"
-    ):
+    project, app_port = local_behind_nginx.project, local_behind_nginx.app.port
+    with web_server("nginx", project, tmp_path, app_port=app_port, host_name="localhost") as port:
         yield port
 
 
@@ -186,24 +175,15 @@ def test_apache_refuses_requests_for_other_hosts_and_the_app_never_sees_them(loc
 
 
 @pytest.mark.option("local")
-@pytest.mark.parametrize("web_server", ["nginx", "apache"])
+@pytest.mark.parametrize("kind", ["nginx", "apache"])
 def test_with_the_app_down_the_web_server_shows_the_sites_own_page_and_no_version(
-    production_stack, web_server, page, tmp_path
+    production_stack, kind, page, tmp_path
 ):
     """The shipped site in front of an app that is not there (nothing listens on its port),
     with the running stack's STATIC_ROOT: nginx answers 502, Apache 503."""
-    stack = production_stack("local", web_server)
-    configure, command = WEB_SERVERS[web_server]
-    https = free_port()
-    main = configure(
-        stack.project,
-        tmp_path,
-        http_port=free_port(),
-        https_port=https,
-        app_port=free_port(),
-        srv=stack.directory / "srv",
-    )
-    with serve(command(main), https, cwd=tmp_path, env=dict(os.environ), log=tmp_path / "log"):
+    stack = production_stack("local", kind)
+    srv = stack.directory / "srv"
+    with web_server(kind, stack.project, tmp_path, app_port=free_port(), srv=srv) as https:
         response = page.goto(f"https://127.0.0.1:{https}/profile/")
         body = page.content()
 

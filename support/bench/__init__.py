@@ -23,7 +23,7 @@ from ..options import BUCKET_OPTIONS, OPTIONS
 from ..processes import free_port, serve
 from ..project import TEMPLATE
 from ..scratch import scratch_directory
-from ..stacks import WEB_SERVERS
+from ..webservers import WEB_SERVERS, web_server
 from .avatars import avatar_costs, avatar_formats
 from .logins import login_cost
 from .memory import bucket_upload_memory, store_large_file
@@ -123,17 +123,13 @@ def web_servers(project, work, app_port):
             running.enter_context(serve(command, port, cwd=work, env=dict(os.environ), log=log))
             name = "bare nginx brotli_static" + (", TLS" if tls else "")
             fronts[name] = (f"{'https' if tls else 'http'}://127.0.0.1:{port}", False)
-        for name, (configure, command) in WEB_SERVERS.items():
-            directory, http, https = work / f"shipped-{name}", free_port(), free_port()
+        for name in WEB_SERVERS:
+            directory = work / f"shipped-{name}"
             directory.mkdir()
             options = {"workers": "auto"} if name == "nginx" else {}
-            main = configure(
-                project, directory, http_port=http, https_port=https, app_port=app_port,
-                srv=srv, **options,
-            )  # fmt: skip
-            log = directory / "server.log"
-            env = dict(os.environ)
-            running.enter_context(serve(command(main), https, cwd=directory, env=env, log=log))
+            https = running.enter_context(
+                web_server(name, project, directory, app_port=app_port, srv=srv, **options)
+            )
             fronts[f"shipped {name}, TLS"] = (f"https://127.0.0.1:{https}", directory / "cert.pem")
         yield fronts
 

@@ -7,7 +7,8 @@ import time
 
 import requests
 
-from ..processes import children, free_port, serve
+from ..http import status_or_none
+from ..processes import children, free_port, seconds_until, serve
 from ..slow_clients import seconds_until_closed, stall
 
 STALLED = 16
@@ -42,16 +43,9 @@ def seconds_to_replace_a_killed_worker(server, bound=30):
     home = f"http://127.0.0.1:{server.port}/"
     (worker,) = children(server.process.pid)
     os.kill(worker, signal.SIGKILL)
-    started = time.monotonic()
-    while time.monotonic() - started < bound:
-        try:
-            answer = requests.get(home, headers={"X-Forwarded-Proto": "https"}, timeout=2)
-            if answer.status_code == 200:
-                return time.monotonic() - started, server.process.poll() is None
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    return None, server.process.poll() is None
+    https = {"X-Forwarded-Proto": "https"}
+    took = seconds_until(lambda: status_or_none(home, https) == 200, bound)
+    return took, server.process.poll() is None
 
 
 def resilience(report, project, env, work, fronts, *, quick):
