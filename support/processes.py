@@ -2,10 +2,12 @@
 stopped by whoever started them (the process group of their own PID), output in a log file
 inside the caller's directory."""
 
+import itertools
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,10 +17,33 @@ class ServerFailed(Exception):
     """A server exited or did not listen in time; the message holds its output."""
 
 
+def _own_ports():
+    """This process's share of the ports below the kernel's ephemeral range (32768 up): one
+    block per test worker, its second half for the commands a test starts. A port the kernel
+    hands out for bind(0) may be handed to another worker before the server that was meant to
+    take it binds (a rehearsal takes a minute), and a server of theirs that answers there
+    looks like ours."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw8")
+    start = 20000 + int(worker.removeprefix("gw")) % 9 * 1000
+    if "pytest" not in sys.modules:
+        start += 500
+    return itertools.cycle(range(start, start + 500))
+
+
+_PORTS = _own_ports()
+
+
 def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port of this process's own that nothing is bound to now."""
+    for _ in range(500):
+        port = next(_PORTS)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise ServerFailed("every port of this process's block is taken")
 
 
 def listening(port):
