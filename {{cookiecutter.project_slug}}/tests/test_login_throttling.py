@@ -61,6 +61,28 @@ def test_one_address_is_locked_after_twenty_failures_over_any_accounts(client):
     assert log_in(client, PASSWORD, USER).status_code == 302
 
 
+def test_a_successful_login_forgets_that_accounts_failures_from_that_address(client):
+    for _ in range(4):
+        log_in(client, "wrong", ATTACKER)
+    assert log_in(client, PASSWORD, ATTACKER).status_code == 302
+    client.logout()
+
+    again = [log_in(client, "wrong", ATTACKER).status_code for _ in range(5)]
+
+    assert again == [200] * 4 + [429]
+
+
+def test_the_attackers_own_successful_login_leaves_the_count_of_guesses_at_others(client):
+    User.objects.create_user("eve", password=PASSWORD)  # the attacker's own account
+    for number in range(19):
+        log_in(client, "wrong", ATTACKER, username=f"guess{number}")
+
+    assert log_in(client, PASSWORD, ATTACKER, username="eve").status_code == 302
+    client.logout()
+
+    assert log_in(client, "wrong", ATTACKER, username="guess19").status_code == 429
+
+
 def test_the_admin_login_is_throttled_too(client):
     admin = "/admin/login/"
     for _ in range(5):

@@ -6,10 +6,13 @@ LOCKOUT. No lock is per account alone: an attacker elsewhere can never lock a re
 (docs/security.md has the trade-off). Password resets: counted in the default cache.
 """
 
+from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.shortcuts import redirect, render
 
 LOGIN_FAILURES = settings.AXES_FAILURE_LIMIT
@@ -29,15 +32,36 @@ def client_address(request):
 class LoginThrottle(AxesDatabaseHandler):
     """Axes' database handler with a limit of its own for each lockout parameter (axes has
     one limit for all): AXES_FAILURE_LIMIT for an account from one address, and
-    ADDRESS_FAILURE_LIMIT for an address over all accounts."""
+    ADDRESS_FAILURE_LIMIT for an address over all accounts. A login that succeeds, the
+    common case, costs one query: one count for both, nothing deleted when nothing failed."""
 
     def get_failures(self, request, credentials=None):
-        pair, address = (
-            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
-            for attempts in self.get_user_attempts(request, credentials)
+        _, address = self.get_user_attempts(request, credentials)
+        username = get_client_username(request, credentials)
+        counts = address.aggregate(
+            pair=Sum("failures_since_start", filter=Q(username=username)),
+            address=Sum("failures_since_start"),
         )
+        request.axes_pair_failures = counts["pair"] or 0
         # The address's count scaled to the pair's limit, which axes compares with.
-        return max(pair, address * LOGIN_FAILURES // settings.ADDRESS_FAILURE_LIMIT)
+        address_failures = (counts["address"] or 0) * LOGIN_FAILURES
+        return max(request.axes_pair_failures, address_failures // settings.ADDRESS_FAILURE_LIMIT)
+
+    def reset_user_attempts(self, request, credentials=None):
+        """A success forgets the pair's failures only: forgetting the address's too would let
+        an attacker's own account reset the count of guesses at everyone else's."""
+        if getattr(request, "axes_pair_failures", None) == 0:
+            return 0
+        pair, _ = self.filter_user_attempts(request, credentials)
+        return pair.delete()[0]
+
+    def clean_expired_user_attempts(self, request=None, credentials=None):
+        """Axes deletes in a write transaction even when nothing has expired; look first."""
+        if not AccessAttempt.objects.filter(
+            attempt_time__lte=get_cool_off_threshold(request)
+        ).exists():
+            return 0
+        return super().clean_expired_user_attempts(request, credentials)
 
 
 def locked_out(request, original_response=None, credentials=None):
