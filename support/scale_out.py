@@ -7,7 +7,6 @@ the block ends.
 """
 
 import os
-import re
 import shutil
 import subprocess
 from contextlib import ExitStack, contextmanager
@@ -17,7 +16,7 @@ from pathlib import Path
 from .object_stores import object_store
 from .processes import Server, free_port, serve
 from .services import postgresql, redis
-from .webservers import nginx_command, nginx_config, requests_in_log
+from .webservers import nginx_command, nginx_config, requests_in_log, upstreams_in_log
 
 # What a machine's copy of the code leaves out: the environment is installed once, and
 # nothing else of the original's may be shared.
@@ -71,24 +70,10 @@ class ScaledOut:
 
     def upstreams(self):
         """The app ports that answered, request by request, from nginx's log."""
-        lines = self.web_server_log.read_text().splitlines()
-        return [int(line.rsplit(":", 1)[1]) for line in lines if "upstream=127.0.0.1:" in line]
+        return upstreams_in_log(self.web_server_log)
 
     def proxied(self):
         return requests_in_log(self.web_server_log, proxied=True)
-
-
-def one_upstream_of(site, ports):
-    """The rendered site with its one app server replaced by an upstream of every port."""
-    first = re.escape(f"127.0.0.1:{ports[0]}")
-    shipped = re.search(rf"^(\s*server ){first}([^;]*;)$", site, flags=re.M)
-    if shipped:  # the site has an upstream already: the same line for each other port
-        before, after = shipped.groups()
-        lines = "".join(f"\n{before}127.0.0.1:{port}{after}" for port in ports[1:])
-        return site[: shipped.end()] + lines + site[shipped.end() :]
-    servers = "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
-    site = re.sub(rf"proxy_pass http://{first};", "proxy_pass http://app_servers;", site)
-    return f"upstream app_servers {{\n{servers}}}\n\n{site}"
 
 
 def machine(project, directory, name, shared):
@@ -129,11 +114,9 @@ def scaled_out_stack(project, directory):
         http_port, https_port = free_port(), free_port()
         nginx = directory / "nginx"
         nginx.mkdir()
-        main = nginx_config(
-            project, nginx, http_port=http_port, https_port=https_port, app_port=machines[0].port
-        )
-        site = main.with_name("site.conf")
-        site.write_text(one_upstream_of(site.read_text(), [m.port for m in machines]))
+        first, *others = (each.port for each in machines)
+        ports = {"http_port": http_port, "https_port": https_port, "app_port": first}
+        main = nginx_config(project, nginx, **ports, more_app_ports=others)
         web_server = serve(
             nginx_command(main), https_port, cwd=nginx, env=dict(os.environ), log=nginx / "log"
         )

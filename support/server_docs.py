@@ -30,6 +30,7 @@ import textwrap
 import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .processes import ServerFailed, free_port, listening, seconds_until, serve
 from .tools import debian_tool
@@ -276,22 +277,27 @@ def environment_file(path):
 
 # "Rehearse production on one machine": the emulator's block of media-storage.md (bucket
 # options), then deployment.md's block, in one bash from the project's directory with its
-# virtual environment active, as the page says. Substituted: /tmp/rehearsal becomes a
-# directory of the test's, and the ports the pages name (8000 the app; 9000, 9023, 10000 the
-# emulators) free ones. What the page leaves to prose (nginx's site with the rehearsal's
+# virtual environment active, as the page says; with two_servers, scaling.md's block after
+# them. Substituted: /tmp/rehearsal becomes a directory of the test's, and the ports the pages
+# name (8000, 8001, 8002 the app; 9000, 9023, 10000 the emulators; 5432 and 6379 PostgreSQL
+# and Redis) the test's. What the pages leave to prose (nginx's site with the rehearsal's
 # ports, certificate and media directory) the caller does, with support.webservers.
 REHEARSAL = "## Rehearse production on one machine"
 EMULATOR = "## Rehearse with"
-REHEARSAL_PORTS = (8000, 9000, 9023, 10000)
+TWO_SERVERS = "## Rehearse two app servers on one machine"
+REHEARSAL_PORTS = (8000, 8001, 8002, 9000, 9023, 10000)
 
 
-def rehearsal_script(project, directory, ports):
-    """The pages' commands for project, substituted; ports maps each page's port to a free one."""
+def rehearsal_script(project, directory, ports, *, two_servers=False):
+    """The pages' commands for project, substituted; ports maps each page's port to the
+    test's."""
     docs = project.path / "docs"
     blocks = []
     if project.option.emulator:
         blocks += command_blocks((docs / "media-storage.md").read_text(), EMULATOR)
     blocks += command_blocks((docs / "deployment.md").read_text(), REHEARSAL)
+    if two_servers:
+        blocks += command_blocks((docs / "scaling.md").read_text(), TWO_SERVERS)
     script = "\n".join(blocks).replace("/tmp/rehearsal", str(directory))
     for page_port, port in ports.items():
         script = re.sub(rf"\b{page_port}\b", str(port), script)
@@ -299,18 +305,26 @@ def rehearsal_script(project, directory, ports):
 
 
 @contextmanager
-def one_machine_rehearsal(project, directory):
-    """Run the rehearsal's commands; yield the free ports once the app listens. What they
-    left running (the app, an emulator) is in their process group, stopped on leaving."""
+def one_machine_rehearsal(project, directory, *, postgresql=None, redis=None):
+    """Run the rehearsal's commands; yield the ports they were given once the app listens.
+    With postgresql and redis (servers of the test's), scaling.md's block runs too, and both
+    of its web processes are waited for. What the commands left running (the app, an
+    emulator) is in their process group, stopped on leaving."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     ports = {port: free_port() for port in REHEARSAL_PORTS}
+    env, web = project.env(), [8000]
+    if postgresql:
+        ports |= {5432: postgresql.port, 6379: int(urlsplit(redis).port)}
+        env |= {"PGHOST": "127.0.0.1", "PGPORT": str(postgresql.port)}
+        web = [8001, 8002]
+    script = rehearsal_script(project, directory, ports, two_servers=bool(postgresql))
     log = directory / "commands.log"
     with log.open("wb") as output:
         shell = subprocess.Popen(
-            ["/bin/bash", "-c", rehearsal_script(project, directory, ports)],
+            ["/bin/bash", "-c", script],
             cwd=project.path,
-            env=project.env(),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -319,8 +333,9 @@ def one_machine_rehearsal(project, directory):
     try:
         if shell.wait(timeout=600):
             raise ServerFailed(f"the rehearsal's commands failed:\n{log.read_text()}")
-        if seconds_until(lambda: listening(ports[8000]), 60) is None:
-            raise ServerFailed(f"nothing listens on 127.0.0.1:{ports[8000]}:\n{log.read_text()}")
+        for port in (ports[each] for each in web):
+            if seconds_until(lambda port=port: listening(port), 60) is None:
+                raise ServerFailed(f"nothing listens on 127.0.0.1:{port}:\n{log.read_text()}")
         yield ports
     finally:
         stop_group(shell.pid)

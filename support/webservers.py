@@ -67,11 +67,12 @@ def nginx_config(
     media_domain_port=None,
     host_name=None,
     workers=1,
+    more_app_ports=(),
 ):
     """The project's deploy/nginx.conf on loopback ports, inside a minimal main config whose
     files all live in directory; returns the main config's path. srv stands for /srv/<slug>
     (media/ and static/ in it). With media_domain_port, the media domain's server block is
-    enabled there.
+    enabled there. more_app_ports join app_port in the upstream, as scaling.md says.
 
     The site's server_name becomes 127.0.0.1 (and host_name, if given). A client that connects
     to an IP address names no server in TLS (SNI), so the shipped default server would refuse
@@ -95,7 +96,8 @@ def nginx_config(
             "ssl_reject_handshake on;",
             f"ssl_certificate {cert};\n    ssl_certificate_key {key};",
         )
-    site = replace_once(site, "127.0.0.1:8000;", f"127.0.0.1:{app_port};")
+    more = "".join(f"\n    server 127.0.0.1:{port};" for port in more_app_ports)
+    site = replace_once(site, "127.0.0.1:8000;", f"127.0.0.1:{app_port};{more}")
     if srv is not None:
         site = re.sub(r"root /srv/[^/;\s]+", f"root {srv}", site)
     (directory / "site.conf").write_text(site + media_domain)
@@ -162,6 +164,13 @@ def requests_in_log(access_log, *, proxied):
     the app (proxied=True) or answered itself (proxied=False)."""
     lines = [line.split() for line in Path(access_log).read_text().splitlines()]
     return [uri for _, uri, _, by in lines if (by.partition("=")[2] != "-") == proxied]
+
+
+def upstreams_in_log(access_log):
+    """The app ports that answered, request by request, in nginx's access log (the format
+    nginx_config sets)."""
+    lines = Path(access_log).read_text().splitlines()
+    return [int(line.rsplit(":", 1)[1]) for line in lines if "upstream=127.0.0.1:" in line]
 
 
 APACHE_MODULES = [

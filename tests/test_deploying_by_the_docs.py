@@ -1,4 +1,5 @@
-"""docs/deployment.md's "On a server of your own", followed as written from stock Debian.
+"""docs/deployment.md's "On a server of your own", followed as written from stock Debian; the
+one-machine rehearsals of deployment.md and scaling.md, run as written.
 
 Every command block of that section runs as the page has it, as root and (where the page
 says runuser) as www-data; support/server_docs.py lists the only substitutions made (paths
@@ -10,6 +11,7 @@ sites included. The page's password for the first administrator is the one used 
 import http.client
 import subprocess
 from contextlib import closing
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,9 +21,10 @@ from support.http import fetch
 from support.images import pixels, png
 from support.options import OPTIONS
 from support.server_docs import Rehearsal, blocks_for, command_blocks, one_machine_rehearsal
-from support.services import postgresql
-from support.tools import python_tool
-from support.webservers import web_server
+from support.services import postgresql, redis
+from support.tools import debian_tool, python_tool
+from support.visitor import Visitor
+from support.webservers import upstreams_in_log, web_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -118,3 +121,71 @@ def test_the_one_machine_rehearsal_runs_as_written_and_shows_an_uploaded_avatar(
             src = upload_avatar(page, avatar)  # the page shows it: it loaded
 
             assert pixels(browser_get(page, src).body()) == pixels(avatar.read_bytes())
+
+
+@pytest.mark.option("local")
+def test_the_two_server_rehearsal_runs_as_written_and_both_servers_share_logins_and_avatars(
+    bake, page, tmp_path
+):
+    """deployment.md's rehearsal, then scaling.md's block in the same shell (PostgreSQL's and
+    Redis's ports substituted by the test's), then nginx as its prose says: the shipped site
+    with both web processes in its upstream. Stopping one is test_scale_out.py's."""
+    project = bake().install()
+    rehearsal, nginx = tmp_path / "rehearsal", tmp_path / "nginx"
+    nginx.mkdir()
+    with (
+        postgresql() as database,
+        redis(tmp_path / "redis") as cache,
+        one_machine_rehearsal(project, rehearsal, postgresql=database, redis=cache) as ports,
+        web_server(
+            "nginx",
+            project,
+            nginx,
+            app_port=ports[8001],
+            more_app_ports=[ports[8002]],
+            srv=rehearsal / "srv",
+        ) as https_port,
+    ):
+        site = SimpleNamespace(
+            base_url=f"https://127.0.0.1:{https_port}", certificates=nginx / "cert.pem"
+        )
+        avatar = tmp_path / "avatar.png"
+        avatar.write_bytes(png((90, 40, 160)))
+        log_in(page, site.base_url, "admin", "change-me")
+        src = upload_avatar(page, avatar)
+        shown = []
+        for _ in range(4):  # nginx takes turns: both processes answer
+            page.goto(site.base_url + "/profile/")
+            shown.append(page.eval_on_selector("img.avatar", "img => img.complete && img.src"))
+        pages = upstreams_in_log(nginx / "access.log")
+        tries = [Visitor(site).try_log_in("admin", "wrong").status_code for _ in range(6)]
+        logins = upstreams_in_log(nginx / "access.log")[len(pages) :]
+        body = browser_get(page, src).body()
+        Visitor(site).post("/accounts/password_reset/", data={"email": "admin@example.com"})
+        # The state the two share is the services' the page names, not a file of this machine.
+        users = psql(database.server + "/rehearsal", "SELECT username FROM users_user")
+        counters = redis_cli(cache, "KEYS", "*throttle:reset-address*")
+
+    assert shown == [src] * 4
+    assert pixels(body) == pixels(avatar.read_bytes())
+    assert set(pages[-4:]) == {ports[8001], ports[8002]}
+    assert tries == [200] * 4 + [429, 429]
+    assert set(logins) == {ports[8001], ports[8002]}
+    assert users == "admin"
+    assert len(counters.split()) == 1
+
+
+def psql(url, query):
+    psql = debian_tool("psql", "postgresql-client")
+    done = subprocess.run(
+        [psql, url, "-tAc", query], capture_output=True, text=True, timeout=60, check=True
+    )
+    return done.stdout.strip()
+
+
+def redis_cli(url, *command):
+    redis_cli = debian_tool("redis-cli", "redis-tools")
+    done = subprocess.run(
+        [redis_cli, "-u", url, *command], capture_output=True, text=True, timeout=60, check=True
+    )
+    return done.stdout.strip()

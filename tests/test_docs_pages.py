@@ -41,6 +41,7 @@ RUN_AS_WRITTEN = {
         "## Rehearse production on one machine",
     ): "test_deploying_by_the_docs.py",
     ("docs/media-storage.md", "## Rehearse with"): "test_deploying_by_the_docs.py",
+    ("docs/scaling.md", "## Rehearse two app servers"): "test_deploying_by_the_docs.py",
     ("docs/moving-media.md", "## From this server's disk to a bucket"): (
         "test_switching_media_option.py"
     ),

@@ -4,6 +4,7 @@
   the same STATIC_ROOT, in the same run, driven by wrk on 127.0.0.1; req/s, p50, p99, ratio;
 - dynamic: the home page from the Procfile web process;
 - logins: what the login throttle adds to a login;
+- scale: the home page and a logged-in profile through nginx with one app server and two;
 - upload memory: peak RSS of storing a large file through the default storage (local disk, and
   each bucket option against its emulator on loopback: moto, gcp-storage-emulator, Azurite),
   and of the web process reading a large request body;
@@ -29,6 +30,7 @@ from .logins import login_cost
 from .memory import bucket_upload_memory, store_large_file
 from .report import Report
 from .resilience import resilience
+from .scale import scale_out_rows
 from .servers import ASSET, ensure_tools, nginx_static, peak_rss_mb, post_large_body, wrk
 from .timings import newcomer_seconds, suite_seconds, timed_bake
 
@@ -69,6 +71,15 @@ def main():
             login_cost(project, env, 20 if args.quick else 300),
             note="The same login with the login throttle on and off, alternating, in one "
             "process; the production hasher adds its deliberate cost to both.",
+        )
+        report.table(
+            "One app server or two",
+            ["Through nginx (TLS)", "app servers", "req/s", "p50 ms", "p99 ms", "/ one"],
+            scale_out_rows(work, args.duration),
+            note="Each app server is a Procfile process with one worker, in a directory of its "
+            "own; both share PostgreSQL, Redis and the s3 option's bucket on its emulator, all on "
+            "this machine's cores with nginx and wrk (wrk -t2 -c32; for the profile, a logged-in "
+            "user's session cookie).",
         )
         memory(report, project, env, work, args, body_peak)
         timings(report, work, args, [seconds for _, seconds in bakes])
