@@ -27,7 +27,7 @@ class AvatarField(models.ImageField):
         return super().formfield(**kwargs)
 
 
-class User(OwnsItsFiles, AbstractUser):
+class User(AbstractUser, OwnsItsFiles):
     """The project's user: Django's own, plus an avatar stored by the default (media) storage.
 
     The row owns the avatar's file (media_storage.ownership), whatever path changes it.
