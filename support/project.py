@@ -89,12 +89,14 @@ class Project:
         """Production settings with throwaway secrets, and every file under directory."""
         directory = Path(directory)
         (directory / "media").mkdir(parents=True, exist_ok=True)
+        (directory / "private").mkdir(exist_ok=True)
         values = {
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
             "DJANGO_SECRET_KEY": "prod-secret-for-tests-only-" + "x" * 40,
             "DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
             "DJANGO_STATIC_ROOT": str(directory / "staticfiles"),
             "DJANGO_MEDIA_ROOT": str(directory / "media"),
+            "DJANGO_PRIVATE_ROOT": str(directory / "private"),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             # Servers in tests listen on loopback only.
             "WEB_HOST": "127.0.0.1",

@@ -137,6 +137,7 @@ def production_stack(project, directory, web_server="nginx", cdn=False):
     srv = directory / "srv"  # /srv/<slug>: media/, and static/ for the web server
     media_root = srv / "media"
     media_root.mkdir(parents=True)
+    (srv / "private").mkdir()
     shutil.copytree(project.collected_static(), srv / "static")
     (directory / web_server).mkdir()
     app_port, http_port, https_port = free_port(), free_port(), free_port()
@@ -191,6 +192,8 @@ def web_process(project, directory, port, media_root, storage):
         # start-up of the default, one per core.
         "WEB_CONCURRENCY": "1",
         "DJANGO_MEDIA_ROOT": str(media_root),
+        # Beside it, where the shipped web server configs look (/srv/<slug>/private).
+        "DJANGO_PRIVATE_ROOT": str(media_root.parent / "private"),
         "DJANGO_STATIC_ROOT": str(project.collected_static()),
         "PORT": str(port),
         **storage,

@@ -68,3 +68,12 @@ class Visitor:
 
     def get_media(self, src):
         return self.session.get(urljoin(self.base, src), timeout=60)
+
+    def upload_private(self, content, name):
+        return self.post("/files/", files={"file": (name, content, "application/octet-stream")})
+
+    def private_links(self):
+        """The download links of the Files page, by file name."""
+        page = self.get("/files/").text
+        found = re.findall(r'<a href="(/files/[^"]+/)" download>([^<]+)</a>', page)
+        return {html.unescape(name): link for link, name in found}

@@ -99,7 +99,7 @@ def nginx_config(
     more = "".join(f"\n    server 127.0.0.1:{port};" for port in more_app_ports)
     site = replace_once(site, "127.0.0.1:8000;", f"127.0.0.1:{app_port};{more}")
     if srv is not None:
-        site = re.sub(r"root /srv/[^/;\s]+", f"root {srv}", site)
+        site = re.sub(r"(root|alias) /srv/[^/;\s]+", rf"\1 {srv}", site)
     (directory / "site.conf").write_text(site + media_domain)
     return nginx_main_config(
         directory,
@@ -175,7 +175,7 @@ def upstreams_in_log(access_log):
 
 APACHE_MODULES = [
     "mpm_event", "authz_core", "alias", "mime", "headers", "expires", "proxy", "proxy_http",
-    "ssl", "socache_shmcb", "rewrite", "env", "reqtimeout",
+    "ssl", "socache_shmcb", "rewrite", "env", "reqtimeout", "xsendfile",
 ]  # fmt: skip
 
 

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 
 from config.middleware import too_large
 from config.views import PasswordResetView, favicon
+from private_files import views as private_files
 from users.throttling import throttle_password_resets
 from users.views import profile, remove_avatar
 
@@ -19,6 +20,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("profile/", profile, name="profile"),
     path("profile/avatar/remove/", remove_avatar, name="remove_avatar"),
+    path("files/", private_files.files, name="files"),
+    path("files/<uuid:pk>/", private_files.download, name="download_file"),
+    path("files/<uuid:pk>/delete/", private_files.delete, name="delete_file"),
     path("admin/", admin.site.urls),
     path("errors/413/", too_large, name="too_large"),
     path("favicon.ico", favicon),

@@ -39,6 +39,8 @@ class BucketService:
     public_acls: frozenset = frozenset()
     credentials: str = ""
     endpoint_variable: str = ""
+    # The signed link's parameter that sets the Content-Disposition the service answers.
+    disposition_parameter: str = ""
 
     def public_links(self, option):
         """Why every upload can be read by anyone straight from the bucket, or None."""
@@ -64,6 +66,11 @@ class BucketService:
     def probe(self, storage):
         """List at most one object, so that a wrong configuration fails before any file does."""
         raise NotImplementedError
+
+    def download_url(self, storage, name, disposition):
+        """A signed link to the object that makes the browser save it under disposition's
+        name (each service has its own parameter for the Content-Disposition it answers)."""
+        return storage.url(name, parameters={self.disposition_parameter: disposition})
 
     def problem(self, storage, error):
         """The one-line configuration problem error stands for, or None if it is about one
@@ -253,6 +260,7 @@ SERVICES = (
         public_acls=frozenset({"public-read", "public-read-write"}),
         credentials="AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile or a role",
         endpoint_variable="DJANGO_AWS_S3_ENDPOINT_URL",
+        disposition_parameter="ResponseContentDisposition",
     ),
     GoogleCloudStorage(
         name="Google Cloud Storage",
@@ -268,6 +276,7 @@ SERVICES = (
         public_acls=frozenset({"publicRead", "publicReadWrite"}),
         credentials="GOOGLE_APPLICATION_CREDENTIALS or the platform's service account",
         endpoint_variable="storage.googleapis.com",
+        disposition_parameter="response_disposition",
     ),
     AzureBlobStorage(
         name="Azure Blob Storage",
@@ -282,6 +291,7 @@ SERVICES = (
         signing=("expiration_secs", "AZURE_URL_EXPIRATION_SECS", None),
         credentials="DJANGO_AZURE_CONNECTION_STRING, or DJANGO_AZURE_ACCOUNT_NAME and _KEY",
         endpoint_variable="DJANGO_AZURE_CONNECTION_STRING or DJANGO_AZURE_ACCOUNT_NAME",
+        disposition_parameter="content_disposition",
     ),
 )
 # Object storage backends by dotted path: recognised by name, so no cloud SDK is imported.

@@ -19,6 +19,14 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    """Every test stores private files in a fresh temporary PRIVATE_ROOT."""
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    settings.PRIVATE_ROOT.mkdir()
+    return settings.PRIVATE_ROOT
+
+
 @pytest.fixture
 def png():
     """A small, real PNG upload."""

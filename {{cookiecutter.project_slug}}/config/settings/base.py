@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "media_storage",
     "users",
+    "private_files",
     "axes",
 ]
 
@@ -144,6 +145,14 @@ MAX_REQUEST_BODY = MAX_UPLOAD_SIZE + 1_000_000
 # (Django's default, stated): https://docs.djangoproject.com/en/5.2/ref/settings/#file-upload-max-memory-size
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Private files: each user's own, fetched only through a view that checks who asks. Never
+# under MEDIA_ROOT or STATIC_ROOT, never at a public URL (docs/private-media.md).
+PRIVATE_ROOT = env.str("DJANGO_PRIVATE_ROOT", default=str(BASE_DIR / "private"))
+# The largest private file accepted, in bytes (100 MB); the app refuses a larger body unread.
+MAX_PRIVATE_FILE_SIZE = env.int("DJANGO_MAX_PRIVATE_FILE_SIZE", default=100_000_000)
+# How long a bucket's signed link to a private file works, in seconds.
+PRIVATE_LINK_SECONDS = 60
+
 # The user the web process runs as (deploy/web.service: www-data): check --deploy then makes
 # sure it may write in MEDIA_ROOT, whoever runs the check.
 WEB_USER = env.str("WEB_USER", default="")
@@ -153,12 +162,14 @@ STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-# Uploads on the local disk, static files uncompressed; prod.py picks the production backends.
+# Uploads and private files on the local disk, static files uncompressed; prod.py picks the
+# production backends.
 # "disk" is MEDIA_ROOT whatever the default is: manage.py copy_media moves uploads between it
 # and a bucket (docs/moving-media.md).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "disk": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "private_files.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

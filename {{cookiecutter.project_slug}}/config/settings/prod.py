@@ -8,7 +8,7 @@ from .base import *  # noqa: F403
 from .base import STORAGES, database, env
 
 env.require("DJANGO_SECRET_KEY", "DATABASE_URL")
-from .media import MEDIA_STORAGE  # noqa: E402 (it requires the storage's own variables)
+from .media import MEDIA_STORAGE, PRIVATE_STORAGE  # noqa: E402 (it requires the storage's own variables)
 
 env.stop_if_missing()
 
@@ -26,6 +26,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 STORAGES = {
     **STORAGES,
     "default": MEDIA_STORAGE,
+    "private": PRIVATE_STORAGE,
     # Hashed names (cacheable forever) with Brotli and gzip variants, served by WhiteNoise.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -9,7 +9,7 @@ https://django-storages.readthedocs.io/en/latest/backends/azure.html
 
 from azure.storage.blob import ExponentialRetry
 
-from .base import env
+from .base import PRIVATE_LINK_SECONDS, env
 
 # What production cannot start without: one line names all that are missing (prod.py).
 env.require("DJANGO_AZURE_CONTAINER")
@@ -65,5 +65,17 @@ MEDIA_STORAGE = {
         },
         # ...two in flight.
         "upload_max_conn": 2,
+    },
+}
+
+# Private files: in the same container under private/, never behind the custom domain (a CDN
+# would serve them to anyone); each download is a link signed for PRIVATE_LINK_SECONDS.
+PRIVATE_STORAGE = {
+    "BACKEND": MEDIA_STORAGE["BACKEND"],
+    "OPTIONS": {
+        **MEDIA_STORAGE["OPTIONS"],
+        "location": "private",
+        "custom_domain": None,
+        "expiration_secs": PRIVATE_LINK_SECONDS,
     },
 }

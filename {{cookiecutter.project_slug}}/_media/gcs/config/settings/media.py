@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from google.cloud.storage.retry import DEFAULT_RETRY
 
-from .base import env
+from .base import PRIVATE_LINK_SECONDS, env
 
 # What production cannot start without: one line names all that are missing (prod.py).
 env.require("DJANGO_GS_BUCKET_NAME")
@@ -46,5 +46,18 @@ MEDIA_STORAGE = {
         # to a temporary file beyond 10 MB (the default keeps a whole file in memory).
         "blob_chunk_size": 8 * 1024 * 1024,
         "max_memory_size": 10 * 1024 * 1024,
+    },
+}
+
+# Private files: in the same bucket under private/, never behind the custom endpoint (a CDN
+# would serve them to anyone); each download is a link signed for PRIVATE_LINK_SECONDS.
+PRIVATE_STORAGE = {
+    "BACKEND": MEDIA_STORAGE["BACKEND"],
+    "OPTIONS": {
+        **MEDIA_STORAGE["OPTIONS"],
+        "location": "private",
+        "custom_endpoint": None,
+        "querystring_auth": True,
+        "expiration": timedelta(seconds=PRIVATE_LINK_SECONDS),
     },
 }

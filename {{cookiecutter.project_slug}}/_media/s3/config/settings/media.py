@@ -11,7 +11,7 @@ https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 
-from .base import env
+from .base import PRIVATE_LINK_SECONDS, env
 
 # What production cannot start without: one line names all that are missing (prod.py).
 env.require("DJANGO_AWS_STORAGE_BUCKET_NAME")
@@ -45,5 +45,18 @@ MEDIA_STORAGE = {
             retries={"max_attempts": 3, "mode": "standard"},
         ),
         "transfer_config": UPLOAD_TRANSFER,
+    },
+}
+
+# Private files: in the same bucket under private/, never behind the custom domain (a CDN
+# would serve them to anyone); each download is a link signed for PRIVATE_LINK_SECONDS.
+PRIVATE_STORAGE = {
+    "BACKEND": MEDIA_STORAGE["BACKEND"],
+    "OPTIONS": {
+        **MEDIA_STORAGE["OPTIONS"],
+        "location": "private",
+        "custom_domain": None,
+        "querystring_auth": True,
+        "querystring_expire": PRIVATE_LINK_SECONDS,
     },
 }

@@ -1,0 +1,121 @@
+"""Private files on the shipped deployments: on disk behind nginx (X-Accel-Redirect) and
+Apache (X-Sendfile), and in the s3 option's bucket through a link signed for a minute. The
+owner gets the same bytes, sent by the web server or the bucket, never by the app; anyone
+else gets a 404 and no path to the file."""
+
+import os
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from support.visitor import PASSWORD, Visitor
+
+pytestmark = pytest.mark.e2e
+
+CONTENT = os.urandom(300_000)
+WEB_SERVERS = {"nginx": "X-Accel-Redirect", "apache": "X-Sendfile"}
+
+
+@pytest.fixture(scope="module", params=WEB_SERVERS)
+def on_disk(request, production_stack):
+    """A local stack behind the web server, and a user who uploaded a private file there."""
+    stack = production_stack("local", request.param)
+    owner = f"pf-{request.param}-owner"
+    stack.create_users([owner, f"pf-{request.param}-other"], password=PASSWORD)
+    visitor = Visitor(stack)
+    visitor.log_in(owner)
+    assert visitor.upload_private(CONTENT, "année 2026.bin").status_code == 302
+    return stack, request.param, visitor, visitor.private_links()["année 2026.bin"]
+
+
+def stored_files(stack):
+    private = stack.media_root.parent / "private"
+    return [path for path in private.rglob("*") if path.is_file()]
+
+
+@pytest.mark.option("local")
+def test_the_owner_gets_the_same_bytes_sent_by_the_web_server(on_disk):
+    stack, web_server, visitor, link = on_disk
+
+    download = visitor.get(link)
+    # What the app itself answers to the web server's request: only which file to send.
+    cookies = {"sessionid": visitor.session.cookies["sessionid"]}
+    headers = {"X-Sendfile-Type": WEB_SERVERS[web_server], "X-Forwarded-Proto": "https"}
+    from_app = requests.get(stack.app_url + link, headers=headers, cookies=cookies, timeout=30)
+
+    assert download.status_code == 200
+    assert download.content == CONTENT
+    assert download.headers["Content-Disposition"] == (
+        "attachment; filename*=utf-8''ann%C3%A9e%202026.bin"
+    )
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Content-Security-Policy"].startswith("sandbox")
+    assert download.headers["Cache-Control"] == "private, no-store"
+    assert WEB_SERVERS[web_server] not in download.headers
+    assert from_app.content == b""
+    assert from_app.headers[WEB_SERVERS[web_server]]
+
+
+@pytest.mark.option("local")
+def test_a_range_gets_206_and_those_bytes_from_the_web_server(on_disk):
+    _, _, visitor, link = on_disk
+
+    part = visitor.session.get(
+        visitor.base + link, headers={"Range": "bytes=1000-1999"}, timeout=30
+    )
+
+    assert part.status_code == 206
+    assert part.headers["Content-Range"] == f"bytes 1000-1999/{len(CONTENT)}"
+    assert part.content == CONTENT[1000:2000]
+
+
+@pytest.mark.option("local")
+def test_another_user_and_a_guessed_path_get_nothing(on_disk):
+    stack, web_server, _, link = on_disk
+    other = Visitor(stack)
+    other.log_in(f"pf-{web_server}-other")
+    anonymous = Visitor(stack)
+    stored = next(path for path in stored_files(stack) if path.read_bytes() == CONTENT)
+    name = f"files/{stored.name}"
+
+    assert other.get(link).status_code == 404
+    assert anonymous.get(link).status_code == 302
+    assert anonymous.get(link).headers["Location"].startswith("/accounts/login/")
+    for guessed in (f"/private-files/{name}", f"/media/{name}", f"/private/{name}"):
+        assert anonymous.get(guessed).status_code == 404, guessed
+
+
+@pytest.mark.option("local")
+def test_the_files_page_takes_a_file_larger_than_an_avatar(on_disk):
+    _, _, visitor, _ = on_disk
+    larger = os.urandom(7_000_000)
+
+    assert visitor.upload_private(larger, "larger.bin").status_code == 302
+    assert visitor.get(visitor.private_links()["larger.bin"]).content == larger
+
+
+def test_from_a_bucket_the_owner_is_sent_to_a_link_signed_for_a_minute(s3_behind_nginx):
+    stack = s3_behind_nginx
+    stack.create_users(["pf-s3-owner", "pf-s3-other"], password=PASSWORD)
+    visitor = Visitor(stack)
+    visitor.log_in("pf-s3-owner")
+    visitor.upload_private(CONTENT, "report.pdf")
+    link = visitor.private_links()["report.pdf"]
+    other = Visitor(stack)
+    other.log_in("pf-s3-other")
+
+    redirect = visitor.get(link)
+    signed = redirect.headers["Location"]
+    query = parse_qs(urlsplit(signed).query)
+    from_bucket = requests.get(signed, verify=str(stack.certificates), timeout=30)
+    unsigned = requests.get(signed.split("?")[0], verify=str(stack.certificates), timeout=30)
+
+    assert redirect.status_code == 302
+    assert redirect.headers["Cache-Control"] == "private, no-store"
+    assert urlsplit(signed).path.split("/")[2] == "private"  # /<bucket>/private/files/<hex>
+    assert query["X-Amz-Expires"] == ["60"]
+    assert from_bucket.content == CONTENT
+    assert from_bucket.headers["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert unsigned.status_code == 403
+    assert other.get(link).status_code == 404
