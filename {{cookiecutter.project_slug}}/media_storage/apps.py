@@ -6,4 +6,5 @@ class MediaStorageConfig(AppConfig):
     verbose_name = "Media storage: checks and commands"
 
     def ready(self):
-        from . import bucket_checks, checks, deploy_checks  # noqa: F401  (registers the checks)
+        # Importing the modules registers their checks.
+        from . import bucket_checks, checks, deploy_checks, private_checks  # noqa: F401

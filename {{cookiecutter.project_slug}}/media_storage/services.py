@@ -10,6 +10,7 @@ import base64
 import ipaddress
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.utils.module_loading import import_string
 
@@ -41,6 +42,8 @@ class BucketService:
     endpoint_variable: str = ""
     # The signed link's parameter that sets the Content-Disposition the service answers.
     disposition_parameter: str = ""
+    # The option holding how long a signed link works (seconds, or a timedelta).
+    lifetime: tuple = None
 
     def public_links(self, option):
         """Why every upload can be read by anyone straight from the bucket, or None."""
@@ -261,6 +264,7 @@ SERVICES = (
         credentials="AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile or a role",
         endpoint_variable="DJANGO_AWS_S3_ENDPOINT_URL",
         disposition_parameter="ResponseContentDisposition",
+        lifetime=("querystring_expire", "AWS_QUERYSTRING_EXPIRE", 3600),
     ),
     GoogleCloudStorage(
         name="Google Cloud Storage",
@@ -277,6 +281,7 @@ SERVICES = (
         credentials="GOOGLE_APPLICATION_CREDENTIALS or the platform's service account",
         endpoint_variable="storage.googleapis.com",
         disposition_parameter="response_disposition",
+        lifetime=("expiration", "GS_EXPIRATION", timedelta(seconds=86400)),
     ),
     AzureBlobStorage(
         name="Azure Blob Storage",
@@ -292,6 +297,7 @@ SERVICES = (
         credentials="DJANGO_AZURE_CONNECTION_STRING, or DJANGO_AZURE_ACCOUNT_NAME and _KEY",
         endpoint_variable="DJANGO_AZURE_CONNECTION_STRING or DJANGO_AZURE_ACCOUNT_NAME",
         disposition_parameter="content_disposition",
+        lifetime=("expiration_secs", "AZURE_URL_EXPIRATION_SECS", None),
     ),
 )
 # Object storage backends by dotted path: recognised by name, so no cloud SDK is imported.

@@ -29,22 +29,23 @@ BLOCK = 256 * 1024
 RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
-def download(request, private_file):
-    name = private_file.file.name
-    storage = private_file.file.storage
-    disposition = content_disposition_header(True, private_file.name)
+def download(request, file, filename):
+    """The answer to a download of file (a FieldFile of the private storage) under filename,
+    once the caller has checked that the request may have it."""
+    name, storage = file.name, file.storage
+    disposition = content_disposition_header(True, filename)
     service = bucket_service_of(type(storage))
     web_server = web_server_sends(request)
     if service is not None:
         response = HttpResponseRedirect(service.download_url(storage, name, disposition))
     elif web_server == "X-Accel-Redirect":
-        response = HttpResponse(content_type=content_type(private_file))
+        response = HttpResponse(content_type=content_type(filename))
         response["X-Accel-Redirect"] = NGINX_PREFIX + quote(name)
     elif web_server == "X-Sendfile":
-        response = HttpResponse(content_type=content_type(private_file))
+        response = HttpResponse(content_type=content_type(filename))
         response["X-Sendfile"] = storage.path(name)
     else:
-        response = streamed(request, private_file)
+        response = streamed(request, file, filename)
     response["Content-Disposition"] = disposition
     for header, value in PRIVATE_HEADERS.items():
         response[header] = value
@@ -60,15 +61,15 @@ def web_server_sends(request):
     return None
 
 
-def content_type(private_file):
-    guessed, _ = mimetypes.guess_type(private_file.name)
+def content_type(filename):
+    guessed, _ = mimetypes.guess_type(filename)
     return guessed or "application/octet-stream"
 
 
-def streamed(request, private_file):
+def streamed(request, file, filename):
     """The app sends the file itself, a block at a time (bounded memory), or the one range of
     bytes asked for (206), as web servers do."""
-    size = private_file.file.size
+    size = file.size
     start, end = 0, size - 1
     asked = RANGE.fullmatch(request.headers.get("Range", "").strip())
     if asked and "If-Range" not in request.headers:
@@ -81,12 +82,12 @@ def streamed(request, private_file):
             response = HttpResponse(status=416)
             response["Content-Range"] = f"bytes */{size}"
             return response
-    file = private_file.file.storage.open(private_file.file.name, "rb")
-    response = StreamingHttpResponse(blocks(file, start, end + 1 - start))
+    opened = file.storage.open(file.name, "rb")
+    response = StreamingHttpResponse(blocks(opened, start, end + 1 - start))
     if (start, end) != (0, size - 1):
         response.status_code = 206
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    response["Content-Type"] = content_type(private_file)
+    response["Content-Type"] = content_type(filename)
     response["Content-Length"] = str(end + 1 - start)
     response["Accept-Ranges"] = "bytes"
     return response

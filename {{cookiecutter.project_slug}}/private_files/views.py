@@ -51,7 +51,8 @@ def visible_to(user):
 @require_safe
 def download(request, pk):
     # Someone else's file is a 404, as a file that does not exist: nothing says it does.
-    return serving.download(request, get_object_or_404(visible_to(request.user), pk=pk))
+    private_file = get_object_or_404(visible_to(request.user), pk=pk)
+    return serving.download(request, private_file.file, private_file.name)
 
 
 @login_required

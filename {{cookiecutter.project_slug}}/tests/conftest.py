@@ -20,10 +20,9 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def private_root(settings, tmp_path):
-    """Every test stores private files in a fresh temporary PRIVATE_ROOT."""
-    settings.PRIVATE_ROOT = tmp_path / "private"
-    settings.PRIVATE_ROOT.mkdir()
+def private_root(settings, tmp_path_factory):
+    """Every test stores private files in a fresh temporary PRIVATE_ROOT, beside no other."""
+    settings.PRIVATE_ROOT = tmp_path_factory.mktemp("private")
     return settings.PRIVATE_ROOT
 
 
