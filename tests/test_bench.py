@@ -42,6 +42,13 @@ def test_the_benchmark_runs_and_writes_its_tables_to_the_results_file(tmp_path):
             rf"^\| {row} \| (\d+\.\d+ s|no answer in 10 s) \| (after|open)", result.stdout, re.M
         )
     assert re.search(r"^\| GET / answers 200 again after \| [\d.]+ s \|$", result.stdout, re.M)
+    for target in ("nginx, X-Accel-Redirect", "Apache, X-Sendfile", "Procfile process alone"):
+        assert re.search(
+            rf"^\| 4 × 40 MB private download, {target}[^|]* \| \d+ \| [\d,]+ \|$",
+            result.stdout,
+            re.M,
+        )
+    assert re.search(r"^\| 100 MB private upload through nginx \| \d+ \|  \|$", result.stdout, re.M)
     for page in ("home page", "profile page, logged in"):
         assert re.search(
             rf"^\| {page} \| two \| [\d,]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|$", result.stdout, re.M

@@ -5,6 +5,8 @@
 - dynamic: the home page from the Procfile web process;
 - logins: what the login throttle adds to a login;
 - scale: the home page and a logged-in profile through nginx with one app server and two;
+- private files: the app's memory while large private files are downloaded through nginx,
+  Apache and the Procfile process alone, and nginx's throughput against a public download;
 - upload memory: peak RSS of storing a large file through the default storage (local disk, and
   each bucket option against its emulator on loopback: moto, gcp-storage-emulator, Azurite),
   and of the web process reading a large request body;
@@ -28,6 +30,7 @@ from ..webservers import WEB_SERVERS, web_server
 from .avatars import avatar_costs, avatar_formats
 from .logins import login_cost
 from .memory import bucket_upload_memory, store_large_file
+from .private import private_rows
 from .report import Report
 from .resilience import resilience
 from .scale import scale_out_rows
@@ -60,7 +63,12 @@ def main():
         bakes = [timed_bake(work / f"bake-{n}") for n in range(5)]
         project = bakes[0][0].install()
         static_root = work / "srv" / "static"  # where the shipped web server configs look
-        env = project.prod_env(work, PORT=str(free_port()), DJANGO_STATIC_ROOT=str(static_root))
+        env = project.prod_env(
+            work,
+            PORT=str(free_port()),
+            DJANGO_STATIC_ROOT=str(static_root),
+            DJANGO_PRIVATE_ROOT=str(work / "srv" / "private"),  # where the shipped sites look
+        )
         project.manage("migrate", "--noinput", env=env)
         project.manage("createcachetable", env=env)
         project.manage("collectstatic", "--noinput", env=env)
@@ -103,6 +111,7 @@ def serving(report, project, env, work, args):
         shown = fetch(f"http://127.0.0.1:{app_port}{url_path}", headers).headers
         speed(report, fronts, app_port, url_path, shown, asset, args.duration)
         resilience(report, project, env, work, fronts, quick=args.quick)
+        private_files(report, project, env, app, fronts, srv, 2 * args.upload_mb)
         post_large_body(app_port, args.upload_mb)
         body_peak = peak_rss_mb(app.process.pid)
         threads = int(env.get("WEB_THREADS", 4))
@@ -143,6 +152,18 @@ def web_servers(project, work, app_port):
             )
             fronts[f"shipped {name}, TLS"] = (f"https://127.0.0.1:{https}", directory / "cert.pem")
         yield fronts
+
+
+def private_files(report, project, env, app, fronts, srv, megabytes):
+    rows, ratio = private_rows(project, env, app, fronts, srv, megabytes)
+    note = (
+        "Four curl clients at once, over TLS through the shipped sites, plain HTTP to the "
+        "Procfile process; the file is sparse (zeros), so the disk is not measured. The app's "
+        "memory is its workers' largest growth above their idle size. The private download "
+        f"through nginx is {ratio:.2f}× the same file served publicly by nginx, same run."
+    )
+    columns = ["Private files", "app MB above idle", "MB/s"]
+    report.table("Private files", columns, [(w, str(m), r) for w, m, r in rows], note)
 
 
 def speed(report, fronts, app_port, url_path, shown, asset, duration):

@@ -17,6 +17,7 @@ PACKAGES = {
     BROTLI_MODULE: "libnginx-mod-http-brotli-static",
     Path("/usr/lib/postgresql"): "postgresql",  # its programs are not on PATH
     "redis-server": "redis-server",
+    "curl": "curl",
 }
 ASSET = re.compile(r"admin/css/base\.[0-9a-f]{12}\.css")
 
