@@ -4,6 +4,7 @@ inside the caller's directory."""
 
 import itertools
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -127,3 +128,26 @@ def children(pid):
     for task in Path(f"/proc/{pid}/task").iterdir():
         found += [int(child) for child in (task / "children").read_text().split()]
     return found
+
+
+def reset_peaks(pids):
+    """Each process's peak resident size reset to its size now; returns those sizes (kB)."""
+    sizes = {}
+    for pid in pids:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+        sizes[pid] = status_kb(pid, "VmRSS")
+    return sizes
+
+
+def status_kb(pid, field):
+    text = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(rf"{field}:\s+(\d+) kB", text).group(1))
+
+
+def peak_above_idle(app, during):
+    """MB the app's workers (a Server's children) grew above their idle size, at most, while
+    during() ran; and its result. Their peaks are reset first, so earlier work does not count."""
+    idle = reset_peaks(children(app.process.pid))
+    result = during()
+    grown = max(status_kb(pid, "VmHWM") - kb for pid, kb in idle.items())
+    return round(grown / 1024), result

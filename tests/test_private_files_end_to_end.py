@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
+from support.bench.private import curl_downloads, large_private_file
+from support.processes import peak_above_idle
 from support.visitor import PASSWORD, Visitor
 
 pytestmark = pytest.mark.e2e
@@ -93,6 +95,26 @@ def test_the_files_page_takes_a_file_larger_than_an_avatar(on_disk):
 
     assert visitor.upload_private(larger, "larger.bin").status_code == 302
     assert visitor.get(visitor.private_links()["larger.bin"]).content == larger
+
+
+@pytest.mark.option("local")
+def test_twenty_downloads_at_once_through_nginx_leave_the_apps_memory_flat(production_stack):
+    """The issue's bound for the app behind nginx: 50 MB above idle while 20 clients fetch a
+    200 MB private file each (4 GB in all)."""
+    stack = production_stack("local", "nginx")
+    size = 200_000_000
+    private_root = stack.media_root.parent / "private"
+    large_private_file(stack.project, stack.env, private_root, "pf-memory", size)
+    visitor = Visitor(stack)
+    visitor.log_in("pf-memory")
+    link = visitor.private_links()["large.bin"]
+    cookie = f"Cookie: sessionid={visitor.session.cookies['sessionid']}"
+
+    grown, _ = peak_above_idle(
+        stack.app, lambda: curl_downloads(stack.base_url + link, 20, size, (cookie,))
+    )
+
+    assert grown <= 50
 
 
 def test_from_a_bucket_the_owner_is_sent_to_a_link_signed_for_a_minute(s3_behind_nginx):

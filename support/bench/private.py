@@ -5,16 +5,14 @@ same file served publicly from /media/; and the app's memory while it stores a l
 upload. Memory is each worker's peak above its own idle size: the peak is reset first
 (/proc/PID/clear_refs), so earlier work does not count."""
 
-import re
 import secrets
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from pathlib import Path
 from types import SimpleNamespace
 
-from ..processes import children
+from ..processes import peak_above_idle
 from ..visitor import PASSWORD, Visitor
 
 MB = 1_000_000
@@ -22,35 +20,9 @@ MB = 1_000_000
 SETUP = """
 from private_files.models import PrivateFile
 from users.models import User
-user = User.objects.create_user("private-bench", password={password!r})
+user = User.objects.create_user({username!r}, password={password!r})
 PrivateFile.objects.create(owner=user, file={name!r}, name="large.bin", size={size})
 """
-
-
-def workers(app):
-    return children(app.process.pid)
-
-
-def reset_peaks(pids):
-    """Each process's peak resident size reset to its size now; returns those sizes (kB)."""
-    sizes = {}
-    for pid in pids:
-        Path(f"/proc/{pid}/clear_refs").write_text("5")
-        sizes[pid] = status_kb(pid, "VmRSS")
-    return sizes
-
-
-def status_kb(pid, field):
-    text = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(rf"{field}:\s+(\d+) kB", text).group(1))
-
-
-def peak_above_idle(app, during):
-    """MB the app's workers grew above idle, at most, while during() ran; and its result."""
-    idle = reset_peaks(workers(app))
-    result = during()
-    grown = max(status_kb(pid, "VmHWM") - kb for pid, kb in idle.items())
-    return round(grown / 1024), result
 
 
 def curl_downloads(url, clients, size, headers=()):
@@ -69,19 +41,25 @@ def curl_downloads(url, clients, size, headers=()):
     return clients * size / MB / (time.perf_counter() - started)
 
 
+def large_private_file(project, env, private_root, username, size):
+    """A user (support.visitor's password) owning a private file "large.bin" of size bytes,
+    sparse (zeros, as fast to read as any cached file); its path."""
+    name = f"files/{secrets.token_hex(16)}"
+    (private_root / "files").mkdir(parents=True, exist_ok=True)
+    with open(private_root / name, "wb") as file:
+        file.truncate(size)
+    script = SETUP.format(username=username, password=PASSWORD, name=name, size=size)
+    project.manage("shell", "-v0", "-c", script, env=env)
+    return private_root / name
+
+
 def private_rows(project, env, app, fronts, srv, megabytes, clients=4):
     """Rows of (what, MB above idle, MB/s)."""
-    private, size = srv / "private", megabytes * MB
-    name = f"files/{secrets.token_hex(16)}"
-    (private / "files").mkdir(parents=True, exist_ok=True)
-    with open(private / name, "wb") as file:
-        file.truncate(size)  # sparse: the same bytes as any file to a reader
+    size = megabytes * MB
+    stored = large_private_file(project, env, srv / "private", "private-bench", size)
     public = srv / "media" / "bench"
     public.mkdir(parents=True, exist_ok=True)
-    (public / "large.bin").hardlink_to(private / name)
-    project.manage(
-        "shell", "-v0", "-c", SETUP.format(password=PASSWORD, name=name, size=size), env=env
-    )
+    (public / "large.bin").hardlink_to(stored)
     nginx, nginx_cert = fronts["shipped nginx, TLS"]
     visitor = Visitor(SimpleNamespace(base_url=nginx, certificates=nginx_cert))
     visitor.log_in("private-bench", PASSWORD)

@@ -32,6 +32,8 @@ class PrivateFieldFile(StoredWhollyOrNotAtAll, FieldFile):
 
 class PrivateFileField(models.FileField):
     attr_class = PrivateFieldFile
+    # For orphaned_media and copy_media: its files are private ones (media_storage.references).
+    storage_kind = "private"
 
     def formfield(self, **kwargs):
         # No max_length: the stored name is generated, whatever the user's file is called.

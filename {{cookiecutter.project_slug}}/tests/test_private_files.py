@@ -2,12 +2,15 @@
 asks; stored under random names in the private storage, never at a public URL."""
 
 import io
+import os
 import re
 from pathlib import Path
 
 import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
@@ -234,3 +237,42 @@ def test_the_admin_lists_files_with_a_download_through_the_view(client, ada):
 
     assert reverse("download_file", args=[the_file().pk]) in listing
     assert change.status_code == 200
+
+
+def test_orphaned_media_with_private_lists_private_files_no_row_refers_to(
+    client, ada, private_root
+):
+    upload(client)
+    orphan = Path(private_root) / "files" / ("0" * 32)
+    orphan.write_bytes(b"left behind")
+    os.utime(orphan, (0, 0))
+    kept = the_file().file.name
+
+    private, media = io.StringIO(), io.StringIO()
+    call_command("orphaned_media", "--private", stdout=private, stderr=io.StringIO())
+    call_command("orphaned_media", stdout=media, stderr=io.StringIO())
+
+    assert private.getvalue().split() == [f"files/{'0' * 32}"]
+    assert media.getvalue() == ""
+    assert storages["private"].exists(kept)
+
+
+def test_copy_media_moves_private_files_between_private_storages_only(
+    client, ada, settings, tmp_path
+):
+    upload(client)
+    name = the_file().file.name
+    target = tmp_path / "moved"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "private_files.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(target)},
+        },
+    }
+
+    call_command("copy_media", "private-disk", "private", stdout=io.StringIO())
+
+    assert (target / name).read_bytes() == CONTENT
+    with pytest.raises(CommandError, match="never share a storage"):
+        call_command("copy_media", "private-disk", "default", stdout=io.StringIO())

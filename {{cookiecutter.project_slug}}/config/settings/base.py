@@ -165,11 +165,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads and private files on the local disk, static files uncompressed; prod.py picks the
 # production backends.
 # "disk" is MEDIA_ROOT whatever the default is: manage.py copy_media moves uploads between it
-# and a bucket (docs/moving-media.md).
+# and a bucket (docs/moving-media.md), and "private-disk" private files.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "disk": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "private_files.storage.PrivateFileSystemStorage"},
+    "private-disk": {"BACKEND": "private_files.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

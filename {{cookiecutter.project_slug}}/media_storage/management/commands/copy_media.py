@@ -2,7 +2,9 @@
 
 Copies every media file the database refers to from one storage to another, by their
 STORAGES aliases: "disk" is MEDIA_ROOT on this machine, "default" is where uploads go now.
-Moving from disk to a bucket: copy_media disk default. Each file keeps its name, so no row
+Moving from disk to a bucket: copy_media disk default. Private files likewise, between their
+own aliases only ("private-disk" is PRIVATE_ROOT, "private" where they go now), so they stay
+private: copy_media private-disk private. Each file keeps its name, so no row
 changes. Each copy is checked against the original: its size, and its MD5 where both
 storages report one. Files already in the target and equal are skipped, so a second run, or
 one after an interruption, copies only what is missing; a smaller file in the target (a copy
@@ -26,6 +28,9 @@ from media_storage.services import (
     bucket_service_of,
     check_configuration,
 )
+
+# The aliases of the private files' storages; every other alias holds media.
+PRIVATE_ALIASES = {"private": "private", "private-disk": "private"}
 
 
 class Result(enum.Enum):
@@ -80,6 +85,13 @@ class Command(BaseCommand):
     def handle(self, *args, source, target, **options):
         if source == target:
             raise CommandError(f"The source and the target are both {source!r}.")
+        kinds = {PRIVATE_ALIASES.get(alias, "default") for alias in (source, target)}
+        if len(kinds) > 1:
+            raise CommandError(
+                "Media and private files never share a storage: copy between disk and default, "
+                "or between private-disk and private."
+            )
+        self.kind = kinds.pop()
         try:
             self.aliases = {source: storages[source], target: storages[target]}
         except InvalidStorageError as error:
@@ -92,7 +104,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
 
     def copy_all(self, origin, destination, verbosity):
-        names = sorted(referenced_names())
+        names = sorted(referenced_names(self.kind))
         done = {result: 0 for result in Result}
         try:
             for number, name in enumerate(names, 1):
@@ -122,7 +134,7 @@ class Command(BaseCommand):
             return Outcome(Result.FAILED, f"{type(error).__name__}: {error}")
 
     def copy(self, origin, destination, name):
-        if not is_referenced(name):  # removed or replaced since the run began
+        if not is_referenced(name, self.kind):  # removed or replaced since the run began
             return Outcome(Result.SKIPPED, "no row refers to it any more")
         if not origin.exists(name):
             if destination.exists(name):  # uploaded there since the switch

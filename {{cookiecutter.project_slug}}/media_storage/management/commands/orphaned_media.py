@@ -2,10 +2,10 @@
 
 Lists the files in media storage that no database row refers to, such as avatars left behind
 by an older version of this project or by a failed save, and with --delete removes them. Works
-on whatever the default storage is (local disk or a bucket). It looks only where the project's
-file fields store files (avatars/), so files it knows nothing of (a .gitkeep, a thumbnail
-library's CACHE/) are left alone; on disk it compares real paths, so a file a row refers to is
-kept whatever other path leads to it.
+on whatever the default storage is (local disk or a bucket), or with --private on the private
+files' storage. It looks only where the project's file fields store files (avatars/, files/),
+so files it knows nothing of (a .gitkeep, a thumbnail library's CACHE/) are left alone; on disk
+it compares real paths, so a file a row refers to is kept whatever other path leads to it.
 """
 
 from datetime import timedelta
@@ -25,6 +25,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--delete", action="store_true", help="delete the files listed")
         parser.add_argument(
+            "--private", action="store_true", help="the private files' storage, not the media's"
+        )
+        parser.add_argument(
             "--older-than",
             type=float,
             default=1.0,
@@ -33,23 +36,24 @@ class Command(BaseCommand):
             "upload whose row is still being saved",
         )
 
-    def handle(self, *args, delete, older_than, **options):
-        self.storage = storages["default"]  # the backend itself: default_storage is a proxy
+    def handle(self, *args, delete, older_than, private, **options):
+        self.kind = "private" if private else "default"
+        self.storage = storages[self.kind]  # the backend itself: default_storage is a proxy
         try:
-            check_configuration(self.storage, "default")
+            check_configuration(self.storage, self.kind)
             self.sweep(delete, older_than)
         except Exception as error:
-            failure = as_configuration_error(self.storage, error, "default")
+            failure = as_configuration_error(self.storage, error, self.kind)
             if failure is None:
                 raise
             raise CommandError(str(failure)) from None
 
     def sweep(self, delete, older_than):
         listing = Listing(self.storage)
-        referenced = {listing.identity(name) for name in referenced_names()}
+        referenced = {listing.identity(name) for name in referenced_names(self.kind)}
         cutoff = timezone.now() - timedelta(hours=older_than)
         checked = orphaned = young = 0
-        for stored in listing.files(upload_directories()):
+        for stored in listing.files(upload_directories(self.kind)):
             checked += 1
             if checked % 500 == 0:
                 self.stderr.write(f"checked {checked} files, {orphaned} orphaned so far")
