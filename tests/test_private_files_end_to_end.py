@@ -1,15 +1,18 @@
 """Private files on the shipped deployments: on disk behind nginx (X-Accel-Redirect) and
 Apache (X-Sendfile), and in the s3 option's bucket through a link signed for a minute. The
 owner gets the same bytes, sent by the web server or the bucket, never by the app; anyone
-else gets a 404 and no path to the file."""
+else gets a 404 and no path to the file. Plain HTTP, and Chromium for what a person does."""
 
 import os
+import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
 from support.bench.private import curl_downloads, large_private_file
+from support.browser import log_in
 from support.processes import peak_above_idle
 from support.visitor import PASSWORD, Visitor
 
@@ -97,6 +100,29 @@ def test_the_files_page_takes_a_file_larger_than_an_avatar(on_disk):
     assert visitor.get(visitor.private_links()["larger.bin"]).content == larger
 
 
+@pytest.mark.parametrize("option", ["local", "s3"])
+def test_in_chromium_the_owner_uploads_on_the_files_page_and_downloads_the_same_file(
+    production_stack, option, page, tmp_path
+):
+    stack = production_stack(option)
+    stack.create_users([f"pf-chromium-{option}"], password=PASSWORD)
+    sent = tmp_path / "Rechnung März.pdf"
+    sent.write_bytes(CONTENT)
+
+    log_in(page, stack.base_url, f"pf-chromium-{option}", PASSWORD)
+    page.goto(stack.base_url + "/files/")
+    page.set_input_files("input[name=file]", str(sent))
+    with page.expect_navigation():
+        page.click("main form[enctype] button[type=submit]")
+    with page.expect_download() as started:
+        page.click("a[download]")
+    download = started.value
+
+    assert page.locator("a[download]").inner_text() == "Rechnung März.pdf"
+    assert download.suggested_filename == "Rechnung März.pdf"
+    assert Path(download.path()).read_bytes() == CONTENT
+
+
 @pytest.mark.option("local")
 def test_twenty_downloads_at_once_through_nginx_leave_the_apps_memory_flat(production_stack):
     """The issue's bound for the app behind nginx: 50 MB above idle while 20 clients fetch a
@@ -141,3 +167,22 @@ def test_from_a_bucket_the_owner_is_sent_to_a_link_signed_for_a_minute(s3_behind
     assert from_bucket.headers["Content-Disposition"] == 'attachment; filename="report.pdf"'
     assert unsigned.status_code == 403
     assert other.get(link).status_code == 404
+
+
+def test_from_azure_a_signed_link_works_for_its_minute_and_is_refused_after(production_stack):
+    """Azurite checks a SAS's expiry, as Azure does (moto does not check S3's)."""
+    stack = production_stack("azure")
+    stack.create_users(["pf-azure-owner"], password=PASSWORD)
+    visitor = Visitor(stack)
+    visitor.log_in("pf-azure-owner")
+    visitor.upload_private(CONTENT, "report.pdf")
+
+    signed = visitor.get(visitor.private_links()["report.pdf"]).headers["Location"]
+    fresh = requests.get(signed, verify=str(stack.certificates), timeout=30)
+    time.sleep(62)  # PRIVATE_LINK_SECONDS, and a margin for the clock's rounding
+    stale = requests.get(signed, verify=str(stack.certificates), timeout=30)
+
+    assert "/private/files/" in urlsplit(signed).path
+    assert fresh.content == CONTENT
+    assert fresh.headers["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert stale.status_code == 403
