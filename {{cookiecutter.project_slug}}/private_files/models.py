@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from media_storage.ownership import OwnsItsFiles, StoredWhollyOrNotAtAll
+from users.avatars import megabytes
 
 
 def private_storage():
@@ -60,6 +61,16 @@ class PrivateFile(OwnsItsFiles, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def size_shown(self):
+        """As the site writes sizes (users.avatars.megabytes): a kB or MB is 1,000 or 1,000,000
+        bytes."""
+        if self.size < 1000:
+            return f"{self.size}\xa0bytes"
+        if self.size < 1_000_000:
+            return f"{self.size / 1000:.1f}\xa0kB"
+        return megabytes(self.size)
 
     def save(self, *args, **kwargs):
         if self.file and not self.file._committed:
