@@ -62,6 +62,12 @@ class PrivateFile(OwnsItsFiles, models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            self.size = self.file.size
+            self.name = self.name or shown_name(self.file.name)
+        super().save(*args, **kwargs)
+
     @property
     def size_shown(self):
         """As the site writes sizes (users.avatars.megabytes): a kB or MB is 1,000 or 1,000,000
@@ -71,12 +77,6 @@ class PrivateFile(OwnsItsFiles, models.Model):
         if self.size < 1_000_000:
             return f"{self.size / 1000:.1f}\xa0kB"
         return megabytes(self.size)
-
-    def save(self, *args, **kwargs):
-        if self.file and not self.file._committed:
-            self.size = self.file.size
-            self.name = self.name or shown_name(self.file.name)
-        super().save(*args, **kwargs)
 
 
 def shown_name(name):
