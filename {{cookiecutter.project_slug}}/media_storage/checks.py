@@ -62,6 +62,16 @@ def overlap(a, b):
     return None
 
 
+def overlapping(directory, named_directories):
+    """(name, other, relation) for each (name, value) whose directory is, contains or lies
+    inside directory (relation as overlap() says it)."""
+    for name, value in named_directories:
+        other = absolute(value)
+        relation = other and overlap(directory, other)
+        if relation:
+            yield name, other, relation
+
+
 def static_directories():
     yield "STATIC_ROOT", settings.STATIC_ROOT
     for entry in settings.STATICFILES_DIRS:
@@ -121,21 +131,16 @@ def check_media_and_static_directories(app_configs, **kwargs):
     media = absolute(settings.MEDIA_ROOT)
     if media is None:
         return []
-    errors = []
-    for name, directory in static_directories():
-        other = absolute(directory)
-        relation = other and overlap(media, other)
-        if relation:
-            errors.append(
-                Error(
-                    f"MEDIA_ROOT {os.fspath(media)!r} {relation} {name} {os.fspath(other)!r}: "
-                    "collectstatic and uploads would overwrite or publish each other's files.",
-                    hint="Give uploads a directory of their own, outside every static "
-                    "directory, e.g. BASE_DIR / 'media' beside BASE_DIR / 'staticfiles'.",
-                    id="storage.E003",
-                )
-            )
-    return errors
+    return [
+        Error(
+            f"MEDIA_ROOT {os.fspath(media)!r} {relation} {name} {os.fspath(other)!r}: "
+            "collectstatic and uploads would overwrite or publish each other's files.",
+            hint="Give uploads a directory of their own, outside every static "
+            "directory, e.g. BASE_DIR / 'media' beside BASE_DIR / 'staticfiles'.",
+            id="storage.E003",
+        )
+        for name, other, relation in overlapping(media, static_directories())
+    ]
 
 
 @register(Tags.files, Tags.staticfiles)

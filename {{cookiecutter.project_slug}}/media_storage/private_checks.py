@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
-from .checks import absolute, backend, overlap, static_directories
+from .checks import absolute, backend, overlap, overlapping, static_directories
 from .services import bucket_service
 
 # The longest a signed link to a private file may work: long enough to start a download,
@@ -37,20 +37,16 @@ def check_private_root(app_configs, **kwargs):
         value = os.fspath(settings.PRIVATE_ROOT or "")
         problem = f"PRIVATE_ROOT {value!r} is not an absolute directory."
         return [Error(problem, hint=hint, id="storage.E019")]
-    errors = []
-    for name, directory in [("MEDIA_ROOT", settings.MEDIA_ROOT), *static_directories()]:
-        other = absolute(directory)
-        relation = other and overlap(private, other)
-        if relation:
-            errors.append(
-                Error(
-                    f"PRIVATE_ROOT {os.fspath(private)!r} {relation} {name} "
-                    f"{os.fspath(other)!r}: private files would be served to anyone.",
-                    hint=hint,
-                    id="storage.E020",
-                )
-            )
-    return errors
+    public = [("MEDIA_ROOT", settings.MEDIA_ROOT), *static_directories()]
+    return [
+        Error(
+            f"PRIVATE_ROOT {os.fspath(private)!r} {relation} {name} {os.fspath(other)!r}: "
+            "private files would be served to anyone.",
+            hint=hint,
+            id="storage.E020",
+        )
+        for name, other, relation in overlapping(private, public)
+    ]
 
 
 def link_seconds(service):
