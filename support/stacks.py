@@ -112,11 +112,14 @@ class Stack:
 @contextmanager
 def development_stack(project, directory):
     """manage.py runserver with development settings and no environment of its own: only
-    the database and media paths point into directory, to keep the checkout clean."""
+    the database, media and private files' paths point into directory, to keep the checkout
+    clean."""
     directory = Path(directory)
     media_root = directory / "media"
     env = project.env(
-        DATABASE_URL=f"sqlite:///{directory / 'db.sqlite3'}", DJANGO_MEDIA_ROOT=str(media_root)
+        DATABASE_URL=f"sqlite:///{directory / 'db.sqlite3'}",
+        DJANGO_MEDIA_ROOT=str(media_root),
+        DJANGO_PRIVATE_ROOT=str(directory / "private"),
     )
     project.create_database(env)
     port = free_port()

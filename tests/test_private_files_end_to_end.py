@@ -6,6 +6,7 @@ else gets a 404 and no path to the file. Plain HTTP, and Chromium for what a per
 import os
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -141,6 +142,26 @@ def test_twenty_downloads_at_once_through_nginx_leave_the_apps_memory_flat(produ
     )
 
     assert grown <= 50
+
+
+def test_under_the_development_server_the_app_sends_the_file_and_its_ranges(development_stack):
+    stack = development_stack
+    stack.create_users([f"pf-dev-{stack.project.media_storage}"], password=PASSWORD)
+    visitor = Visitor(SimpleNamespace(base_url=stack.base_url, certificates=None))
+    visitor.log_in(f"pf-dev-{stack.project.media_storage}")
+    visitor.upload_private(CONTENT, "notes.txt")
+    link = visitor.private_links()["notes.txt"]
+
+    whole = visitor.get(link)
+    part = visitor.session.get(stack.base_url + link, headers={"Range": "bytes=-100"}, timeout=30)
+
+    assert whole.content == CONTENT
+    assert whole.headers["Content-Disposition"] == 'attachment; filename="notes.txt"'
+    assert whole.headers["Accept-Ranges"] == "bytes"
+    assert part.status_code == 206
+    assert part.content == CONTENT[-100:]
+    stored = (stack.directory / "private" / "files").iterdir()
+    assert any(path.read_bytes() == CONTENT for path in stored)
 
 
 def test_from_a_bucket_the_owner_is_sent_to_a_link_signed_for_a_minute(s3_behind_nginx):
