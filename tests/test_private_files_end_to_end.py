@@ -207,3 +207,24 @@ def test_from_azure_a_signed_link_works_for_its_minute_and_is_refused_after(prod
     assert fresh.content == CONTENT
     assert fresh.headers["Content-Disposition"] == 'attachment; filename="report.pdf"'
     assert stale.status_code == 403
+
+
+def test_copy_media_moves_private_files_from_disk_into_the_bucket_and_they_stay_private(
+    s3_behind_nginx,
+):
+    """As docs/moving-media.md says: copy_media private-disk private, with the bucket's
+    settings; the copies are under private/, reached by a signed link only."""
+    stack = s3_behind_nginx
+    private_root = stack.media_root.parent / "private"
+    stored = large_private_file(stack.project, stack.env, private_root, "pf-moved", 4321)
+
+    stack.project.manage("copy_media", "private-disk", "private", env=stack.env)
+    visitor = Visitor(stack)
+    visitor.log_in("pf-moved")
+    signed = visitor.get(visitor.private_links()["large.bin"]).headers["Location"]
+    from_bucket = requests.get(signed, verify=str(stack.certificates), timeout=30)
+    unsigned = requests.get(signed.split("?")[0], verify=str(stack.certificates), timeout=30)
+
+    assert urlsplit(signed).path.endswith(f"/private/files/{stored.name}")
+    assert from_bucket.content == stored.read_bytes()
+    assert unsigned.status_code == 403
