@@ -47,11 +47,13 @@ class Stack:
 
     @property
     def certificates(self):
-        """A CA bundle of every certificate the stack's HTTPS servers use: the web server's
-        and the object store's, if it has one."""
+        """A CA bundle of every certificate the stack's HTTPS servers use: the web server's,
+        the CDN's and the object store's, where it has them."""
         bundle = self.directory / "certificates.pem"
         if not bundle.exists():
             found = [self.web_server_log.parent / "cert.pem"]
+            if self.cdn_log is not None:
+                found.append(self.cdn_log.parent / "cert.pem")
             if self.store is not None and self.store.certificate:
                 found.append(self.store.certificate)
             bundle.write_text("".join(path.read_text() for path in found))

@@ -238,7 +238,7 @@ def caching_proxy_config(directory, *, port, origin, origin_host=None):
     domain's server block, or the bucket), on its own loopback origin; X-Cache-Status says
     HIT or MISS."""
     directory = Path(directory)
-    cert, key = self_signed_certificate(directory)
+    cert, key = self_signed_certificate(directory, "localhost")  # its links name localhost
     return nginx_main_config(
         directory,
         # Each request with its cache status and the cookies the browser sent with it.
