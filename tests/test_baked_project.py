@@ -154,7 +154,7 @@ def comparable(response):
 
 @pytest.mark.parametrize("option", ["local", "s3"])
 def test_the_web_process_answers_as_whitenoise_middleware_would(production_stack, option):
-    """config/wsgi.py puts the static front before Django for speed; the responses must be
+    """config/asgi.py puts the static front before Django for speed; the responses must be
     those of the middleware path (plain get_wsgi_application()), headers included."""
     stack = production_stack(option)
     project, port = stack.project, free_port()

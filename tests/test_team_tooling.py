@@ -136,7 +136,7 @@ def test_the_dockerfile_command_runs_the_procfile_line(baked_project, tmp_path):
 
     assert on_a_platform.returncode == 0, on_a_platform.stderr
     assert "--host 0.0.0.0 --port 8123" in on_a_platform.stdout  # where platforms route $PORT
-    assert on_a_platform.stdout.strip().endswith("config.wsgi:application")
+    assert on_a_platform.stdout.strip().endswith("config.asgi:application")
     assert "--host 127.0.0.1 --port 8123" in behind_nginx.stdout
 
 

@@ -51,6 +51,24 @@ def test_a_killed_worker_is_replaced_and_the_server_keeps_serving(installed, run
 
 
 @pytest.mark.option("local")
+@pytest.mark.parametrize("runner", ["Procfile", "deploy/web.service"])
+def test_alone_stalled_bodies_neither_delay_others_nor_stay_open(installed, runner, tmp_path):
+    """Sixteen stalled login bodies at the web process itself, as a platform routes them, with
+    one worker of the default threads: bodies are read before Django takes a thread, and a
+    client that stops sending is cut off by the process."""
+    project = installed("local")
+    command, env, port = started_as(runner, project, tmp_path)
+    with serve(command, port, cwd=project.path, env=env, log=tmp_path / "web.log") as server:
+        stalled = stall(port, 16)
+        time.sleep(1)  # so all sixteen are inside the process before the next client comes
+        took, home, closed_after = home_under(stalled, f"http://127.0.0.1:{port}/", HTTPS)
+
+        assert home.status_code == 200, server.output()
+    assert took < 1, f"GET / took {took:.1f} s"
+    assert closed_after is not None, "a stalled connection was still open after 60 s"
+
+
+@pytest.mark.option("local")
 @pytest.mark.parametrize("web_server", ["nginx", "apache"])
 def test_behind_the_web_server_stalled_bodies_neither_delay_others_nor_stay_open(
     production_stack, web_server
@@ -61,13 +79,21 @@ def test_behind_the_web_server_stalled_bodies_neither_delay_others_nor_stay_open
     stack = production_stack("local", web_server)
     port = int(stack.base_url.rpartition(":")[2])
     stalled = stall(port, 16, tls=True)
-    try:
-        started = time.monotonic()
-        home = requests.get(stack.base_url + "/", verify=str(stack.certificates), timeout=10)
-        took = time.monotonic() - started
-    finally:
-        closed_after = seconds_until_closed(stalled, timeout=60)  # the bounds the issue sets
+    verify = str(stack.certificates)
+    took, home, closed_after = home_under(stalled, stack.base_url + "/", verify=verify)
 
     assert home.status_code == 200
     assert took < 1, f"GET / took {took:.1f} s"
     assert closed_after is not None, "a stalled connection was still open after 60 s"
+
+
+def home_under(stalled, url, headers=None, verify=True):
+    """GET url from another client while the stalled connections wait: (seconds it took, the
+    response, seconds until the server had closed every stalled one, or None after 60 s)."""
+    try:
+        started = time.monotonic()
+        home = requests.get(url, headers=headers, verify=verify, timeout=10)
+        took = time.monotonic() - started
+    finally:
+        closed_after = seconds_until_closed(stalled, timeout=60)  # the bounds the issue sets
+    return took, home, closed_after

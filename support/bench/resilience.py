@@ -18,6 +18,7 @@ def under_stalled_bodies(port, home, *, tls, verify, wait):
     """Sixteen stalled login bodies on port, then GET home from another client: (how long that
     took, how long until the server had closed all sixteen), as table cells."""
     stalled = stall(port, STALLED, tls=tls)
+    time.sleep(1)  # so all of them are inside the server before the next client comes
     started = time.monotonic()
     try:
         requests.get(home, headers={"X-Forwarded-Proto": "https"}, verify=verify, timeout=10)

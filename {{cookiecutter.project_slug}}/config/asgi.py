@@ -1,9 +1,12 @@
-"""ASGI entry point, for an ASGI server in place of the Procfile's WSGI one."""
+"""The Procfile's web process: Django's WSGI application behind config/web_front.py, which
+reads request bodies and answers hashed static files in granian's event loop."""
 
 import os
 
-from django.core.asgi import get_asgi_application
+from django.core.wsgi import get_wsgi_application
+
+from config.web_front import WebFront
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 
-application = get_asgi_application()
+application = WebFront(get_wsgi_application())

@@ -44,6 +44,15 @@ class StaticFront:
                 self.bytes += size
 
     def __call__(self, environ, start_response):
+        answer = self.answer(environ)
+        if answer is None:
+            return self.application(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body] if body else []
+
+    def answer(self, environ):
+        """(status line, headers, body) from memory, or None: then Django answers."""
         found = self.files.get(environ.get("PATH_INFO"))
         method = environ["REQUEST_METHOD"]
         if (
@@ -52,10 +61,9 @@ class StaticFront:
             or "HTTP_RANGE" in environ
             or not self.is_secure(environ)
         ):
-            return self.application(environ, start_response)
+            return None
         status, headers, body = found.answer(environ)
-        start_response(status, headers)
-        return [body] if method == "GET" and body else []
+        return status, headers, body if method == "GET" else b""
 
     def is_secure(self, environ):
         """Django's verdict, remembered: a request object costs more than the rest of the answer.

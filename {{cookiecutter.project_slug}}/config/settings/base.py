@@ -156,6 +156,8 @@ PRIVATE_LINK_SECONDS = 60
 # The user the web process runs as (deploy/web.service: www-data): check --deploy then makes
 # sure it may write in MEDIA_ROOT, whoever runs the check.
 WEB_USER = env.str("WEB_USER", default="")
+# Threads per web worker that run Django (config/web_front.py); request bodies are read before.
+WEB_THREADS = env.int("WEB_THREADS", default=4)
 
 # Static: the project's own assets, built and deployed with the code.
 STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
