@@ -21,6 +21,7 @@ SLUG = re.compile(r"[a-z]([a-z0-9_]{0,61}[a-z0-9])?")
 # project of the same name shadows it, and installing fails: "your project's requirements are
 # unsatisfiable". The template's tests compare these with each option's uv.lock.
 DEPENDENCIES = {
+    "a2wsgi",
     "asgiref",
     "async-timeout",
     "brotli",

@@ -232,9 +232,9 @@ def test_with_a_cdn_for_media_the_private_link_still_goes_to_the_bucket(producti
 def test_from_azure_a_signed_link_works_for_its_minute_and_is_refused_after(production_stack):
     """Azurite checks a SAS's expiry, as Azure does (moto does not check S3's)."""
     stack = production_stack("azure")
-    stack.create_users(["pf-azure-owner"], password=PASSWORD)
+    stack.create_users(["pf-azure-expiry"], password=PASSWORD)
     visitor = Visitor(stack)
-    visitor.log_in("pf-azure-owner")
+    visitor.log_in("pf-azure-expiry")
     visitor.upload_private(CONTENT, "report.pdf")
 
     signed = visitor.get(visitor.private_links()["report.pdf"]).headers["Location"]
