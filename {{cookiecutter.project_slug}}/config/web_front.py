@@ -33,7 +33,6 @@ class WebFront:
         self.static = StaticFront(wsgi_application)
         self.application = wsgi_application
         self.threads = ThreadPoolExecutor(settings.WEB_THREADS, thread_name_prefix="django")
-        # The static answers live as long as the process: each one's headers encoded once.
         self.static_headers = {}
 
     async def __call__(self, scope, receive, send):
@@ -43,10 +42,7 @@ class WebFront:
         static = self.static.answer(environ)
         if static is not None:
             status, headers, body = static
-            asgi_headers = self.static_headers.get(id(headers))
-            if asgi_headers is None:
-                asgi_headers = self.static_headers[id(headers)] = encoded(headers)
-            return await send_whole(send, int(status[:3]), asgi_headers, body)
+            return await send_whole(send, int(status[:3]), self.encoded_once(headers), body)
         try:
             environ["wsgi.input"] = await whole_body(environ, receive)
         except TimeoutError:
@@ -59,6 +55,14 @@ class WebFront:
         if answer is not None:  # else sent from the thread
             status, headers, body = answer
             await send_whole(send, int(status[:3]), encoded(headers), body)
+
+    def encoded_once(self, headers):
+        """Each static answer's headers encoded once; the list is kept beside its encoding, so
+        its id cannot be reused by another."""
+        kept = self.static_headers.get(id(headers))
+        if kept is None or kept[0] is not headers:
+            kept = self.static_headers[id(headers)] = (headers, encoded(headers))
+        return kept[1]
 
     def django(self, environ, sender):
         """Django's answer, returned whole if short; otherwise sent from here, block by block."""

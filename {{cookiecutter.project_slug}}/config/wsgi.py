@@ -1,5 +1,6 @@
 """
-WSGI config for the site: the Procfile's web process, and runserver.
+WSGI config for the site: runserver, and any WSGI server (the Procfile runs config/asgi.py,
+which wraps the same application).
 
 It exposes the WSGI callable as a module-level variable named ``application``.
 
