@@ -122,7 +122,12 @@ def serving(report, project, env, work, args):
         (n, f"{size:,}", peak, f"{s:.2f}", peak_n, f"{s_n:.2f}")
         for n, size, peak, s, peak_n, s_n in avatars
     ]
-    report.table("Avatars", columns, rows)
+    note = (
+        "Each input in a fresh process: memory is the first batch's peak above the process's "
+        "idle size; seconds are the median of the three batches after it, as in a web worker "
+        "that has made avatars before."
+    )
+    report.table("Avatars", columns, rows, note)
     formats = avatar_formats(2 if args.quick else 8)
     rows = [(name, f"{kb:.1f}", f"{psnr:.1f}") for name, kb, psnr in formats]
     columns = ["Stored format, photo-like 512×512 images", "mean KB", "mean PSNR dB"]

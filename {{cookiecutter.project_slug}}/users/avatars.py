@@ -21,6 +21,7 @@ from PIL import Image, ImageCms, ImageMath, ImageOps
 from pillow_heif import register_heif_opener
 
 register_heif_opener()  # HEIC, what iPhones save; Pillow reads AVIF itself
+Image.init()  # every codec plugin imported at start-up, not during a user's first upload
 
 # Pillow's format names; MPO is the JPEG with a multi-picture index many phones write.
 ACCEPTED = {"JPEG", "MPO", "PNG", "GIF", "WEBP", "HEIF", "AVIF"}
