@@ -1,19 +1,24 @@
-"""The web process keeps serving what would stop it: a crashed worker, clients that stall.
+"""The web process keeps serving what would stop it: a crashed worker, clients that stall,
+downloads cut off.
 
 Run as a platform runs the Procfile's line and as deploy/web.service runs it (that line too),
 with one worker, as a small server would."""
 
 import os
 import signal
+import socket
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
+from support.bench.private import large_private_file
 from support.http import status_or_none
 from support.processes import children, free_port, seconds_until, serve
 from support.slow_clients import seconds_until_closed, stall
 from support.stacks import web_process
+from support.visitor import Visitor
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -85,6 +90,46 @@ def test_behind_the_web_server_stalled_bodies_neither_delay_others_nor_stay_open
     assert home.status_code == 200
     assert took < 1, f"GET / took {took:.1f} s"
     assert closed_after is not None, "a stalled connection was still open after 60 s"
+
+
+@pytest.mark.option("local")
+def test_alone_a_download_cut_off_by_its_client_is_read_no_further(local_behind_nginx):
+    """A private file the process sends itself (no web server in front to send it): once the
+    client has gone, the rest is neither read nor sent (granian's send does not fail then)."""
+    stack = local_behind_nginx
+    private_root = stack.media_root.parent / "private"
+    size = 100_000_000
+    large_private_file(stack.project, stack.env, private_root, "cut-off", size)
+    visitor = Visitor(stack)
+    visitor.log_in("cut-off")
+    link, session = visitor.private_links()["large.bin"], visitor.session.cookies["sessionid"]
+    (worker,) = children(stack.app.process.pid)
+
+    before = bytes_read(worker)
+    for _ in range(2):
+        cut_off_download(stack.app.port, link, session, after=1_000_000)
+    time.sleep(2)  # what the worker would still read, it reads at disk-cache speed
+    read = bytes_read(worker) - before
+
+    assert read < 20_000_000, f"the worker read {read:,} bytes for two 1 MB downloads"
+    assert status_of_home(stack.app.port) == 200
+
+
+def cut_off_download(port, path, session, after):
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        client.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-Proto: https\r\n"
+            f"Cookie: sessionid={session}\r\n\r\n".encode()
+        )
+        received = 0
+        while received < after:
+            received += len(client.recv(65536))
+
+
+def bytes_read(pid):
+    """What the process has read by read() and pread(), files and sockets alike (rchar)."""
+    fields = dict(line.split(": ") for line in Path(f"/proc/{pid}/io").read_text().splitlines())
+    return int(fields["rchar"])
 
 
 def home_under(stalled, url, headers=None, verify=True):

@@ -9,10 +9,12 @@ client holds a connection, never one of the WEB_THREADS threads that run Django.
   413 at once.
 - Django's WSGI application runs in a thread; a short answer comes back whole and is sent from
   the loop, a long one (a private file) is sent from the thread in blocks of SEND_BYTES, each
-  once the client has taken the one before, so memory stays flat.
+  once the client has taken the one before, so memory stays flat; and no more once the client
+  has gone.
 """
 
 import asyncio
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from tempfile import SpooledTemporaryFile
@@ -51,7 +53,12 @@ class WebFront:
         except ClientGone:
             return None
         loop = asyncio.get_running_loop()
-        answer = await loop.run_in_executor(self.threads, self.django, environ, Sender(send, loop))
+        sender = Sender(send, loop)
+        watching = asyncio.ensure_future(sender.watch(receive))
+        try:
+            answer = await loop.run_in_executor(self.threads, self.django, environ, sender)
+        finally:
+            watching.cancel()
         if answer is not None:  # else sent from the thread
             status, headers, body = answer
             await send_whole(send, int(status[:3]), encoded(headers), body)
@@ -121,11 +128,19 @@ async def whole_body(environ, receive):
 
 
 class Sender:
-    """ASGI's send, called from Django's thread: each message is sent before the next."""
+    """ASGI's send, called from Django's thread: each message is sent before the next, and
+    none once the client has gone (granian's send does not fail then: it logs each message)."""
 
     def __init__(self, send, loop):
         self.send = send
         self.loop = loop
+        self.gone = threading.Event()
+
+    async def watch(self, receive):
+        """Once the body is read, the server's receive answers when the client disconnects."""
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        self.gone.set()
 
     def __call__(self, message):
         asyncio.run_coroutine_threadsafe(self.sending(message), self.loop).result()
@@ -143,6 +158,8 @@ class Sender:
             block.append(chunk)
             size += len(chunk)
             if size >= SEND_BYTES:
+                if self.gone.is_set():
+                    return  # nobody to send the rest to: stop reading it
                 self({"type": "http.response.body", "body": b"".join(block), "more_body": True})
                 block, size = [], 0
         self({"type": "http.response.body", "body": b"".join(block)})

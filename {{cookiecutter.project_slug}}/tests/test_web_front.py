@@ -118,6 +118,26 @@ def test_a_long_answer_goes_out_in_blocks_and_a_short_one_in_one_message(db, chu
         assert all(web_front.SEND_BYTES <= size < web_front.SEND_BYTES + 8192 for size in sizes)
 
 
+def test_a_long_answer_stops_when_the_client_disconnects(db):
+    long = Echo(chunk=8192, repeated=2000)  # 2000 × 8 KB = 16 MB
+
+    async def talk():
+        client = ApplicationCommunicator(WebFront(long), request("POST", "/", sized(8192)))
+        await client.send_input(body(b"x" * 8192))
+        sent = [await client.receive_output(10), await client.receive_output(10)]
+        await client.send_input({"type": "http.disconnect"})
+        await client.wait(10)  # the application ends without sending the rest
+        while not client.output_queue.empty():
+            sent.append(client.output_queue.get_nowait())
+        return sent
+
+    start, *answer = asyncio.run(talk())
+
+    assert start["status"] == 200
+    assert sum(len(message["body"]) for message in answer) < 4 * web_front.SEND_BYTES
+    assert all(message.get("more_body") for message in answer)  # never ended as if whole
+
+
 def test_the_server_is_told_there_is_nothing_to_start_or_stop(db):
     async def lifespan():
         server = ApplicationCommunicator(WebFront(Echo()), {"type": "lifespan"})
