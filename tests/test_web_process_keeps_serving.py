@@ -6,7 +6,6 @@ with one worker, as a small server would."""
 
 import os
 import signal
-import socket
 import time
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import requests
 from support.bench.private import large_private_file
 from support.http import status_or_none
 from support.processes import children, free_port, seconds_until, serve
-from support.slow_clients import seconds_until_closed, stall
+from support.slow_clients import open_connection, seconds_until_closed, stall
 from support.stacks import web_process
 from support.visitor import Visitor
 
@@ -116,14 +115,17 @@ def test_alone_a_download_cut_off_by_its_client_is_read_no_further(local_behind_
 
 
 def cut_off_download(port, path, session, after):
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+    """GET path, then close the connection once after bytes have come."""
+    with open_connection(port, tls=False) as client:
         client.sendall(
             f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-Proto: https\r\n"
             f"Cookie: sessionid={session}\r\n\r\n".encode()
         )
-        received = 0
-        while received < after:
-            received += len(client.recv(65536))
+        received, data = 0, b"?"
+        while received < after and data:
+            data = client.recv(65536)
+            received += len(data)
+    assert received >= after, f"the server closed the download after {received:,} bytes"
 
 
 def bytes_read(pid):

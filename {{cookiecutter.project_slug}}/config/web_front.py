@@ -80,15 +80,12 @@ class WebFront:
 
         answer = self.application(environ, start_response)
         try:
-            chunks, size = [], 0
-            parts = iter(answer)
-            for chunk in parts:
-                chunks.append(chunk)
-                size += len(chunk)
-                if size >= SEND_BYTES:
-                    sender.stream(*started, b"".join(chunks), parts)
-                    return None
-            return *started, b"".join(chunks)
+            pieces = blocks(answer)
+            first = next(pieces)
+            if len(first) < SEND_BYTES:  # only the last block is short: this is all of it
+                return *started, first
+            sender.stream(*started, first, pieces)
+            return None
         finally:
             getattr(answer, "close", lambda: None)()
             environ["wsgi.input"].close()
@@ -148,21 +145,29 @@ class Sender:
     async def sending(self, message):
         await self.send(message)
 
-    def stream(self, status, headers, first, parts):
-        """Start the response, then send its body in blocks of about SEND_BYTES."""
+    def stream(self, status, headers, first, rest):
+        """Start the response, then send its blocks: each but the last says more follows."""
         self({"type": "http.response.start", "status": int(status[:3]),
               "headers": encoded(headers)})  # fmt: skip
-        self({"type": "http.response.body", "body": first, "more_body": True})
-        block, size = [], 0
-        for chunk in parts:
-            block.append(chunk)
-            size += len(chunk)
-            if size >= SEND_BYTES:
-                if self.gone.is_set():
-                    return  # nobody to send the rest to: stop reading it
-                self({"type": "http.response.body", "body": b"".join(block), "more_body": True})
-                block, size = [], 0
-        self({"type": "http.response.body", "body": b"".join(block)})
+        block = first
+        for following in rest:
+            if self.gone.is_set():
+                return  # nobody to send the rest to: stop reading it
+            self({"type": "http.response.body", "body": block, "more_body": True})
+            block = following
+        self({"type": "http.response.body", "body": block})
+
+
+def blocks(chunks):
+    """The chunks joined in blocks of at least SEND_BYTES, the last one excepted."""
+    block, size = [], 0
+    for chunk in chunks:
+        block.append(chunk)
+        size += len(chunk)
+        if size >= SEND_BYTES:
+            yield b"".join(block)
+            block, size = [], 0
+    yield b"".join(block)
 
 
 async def send_whole(send, status, headers, body):
