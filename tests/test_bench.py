@@ -34,6 +34,8 @@ def test_the_benchmark_runs_and_writes_its_tables_to_the_results_file(tmp_path):
         "static, shipped nginx, TLS",
         "static, shipped apache, TLS",
         "static, Procfile web process",
+        "static, granian alone: a bare WSGI callable",
+        "static, granian alone: a bare ASGI callable",
         "home page, shipped nginx, TLS",
     ):
         assert re.search(rf"^\| {row}[^|]* \| [\d,]+ \| [\d.]+ \| [\d.]+ \|", result.stdout, re.M)

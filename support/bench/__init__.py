@@ -2,6 +2,7 @@
 
 - static: the Procfile web process and nginx (brotli_static) serving the same hashed file from
   the same STATIC_ROOT, in the same run, driven by wrk on 127.0.0.1; req/s, p50, p99, ratio;
+  beside them granian's own ceiling, the Procfile's command running a bare callable;
 - dynamic: the home page from the Procfile web process;
 - logins: what the login throttle adds to a login;
 - scale: the home page and a logged-in profile through nginx with one app server and two;
@@ -28,6 +29,7 @@ from ..project import TEMPLATE
 from ..scratch import scratch_directory
 from ..webservers import WEB_SERVERS, web_server
 from .avatars import avatar_costs, avatar_formats
+from .ceiling import ceiling_rows
 from .logins import login_cost
 from .memory import bucket_upload_memory, store_large_file
 from .private import private_rows
@@ -109,7 +111,8 @@ def serving(report, project, env, work, args):
         fronts = running.enter_context(web_servers(project, work, app_port))
         headers = {"Accept-Encoding": "br", "X-Forwarded-Proto": "https"}
         shown = fetch(f"http://127.0.0.1:{app_port}{url_path}", headers).headers
-        speed(report, fronts, app_port, url_path, shown, asset, args.duration)
+        ceiling = ceiling_rows(project, env, work, url_path, asset, shown, args.duration)
+        speed(report, fronts, app_port, url_path, shown, asset, args.duration, ceiling)
         resilience(report, project, env, work, fronts, quick=args.quick)
         private_files(report, project, env, app, fronts, srv, 2 * args.upload_mb)
         post_large_body(app_port, args.upload_mb)
@@ -171,20 +174,22 @@ def private_files(report, project, env, app, fronts, srv, megabytes):
     report.table("Private files", columns, [(w, str(m), r) for w, m, r in rows], note)
 
 
-def speed(report, fronts, app_port, url_path, shown, asset, duration):
-    rows = speed_rows(fronts, app_port, url_path, duration)
+def speed(report, fronts, app_port, url_path, shown, asset, duration, ceiling):
+    rows = speed_rows(fronts, app_port, url_path, duration, ceiling)
     note = (
         f"wrk -t2 -c32 -d{duration}s with Accept-Encoding: br on 127.0.0.1, keep-alive; "
         f"file {url_path} ({asset.stat().st_size:,} bytes). Each nginx runs one worker per "
         "core; the Procfile process its default workers and threads. TLS rows are compared "
         "with the bare nginx over TLS, the others with the bare nginx over plain HTTP. The "
-        "web process's static headers: "
+        "bare callables run under the Procfile's own command (its interface changed for WSGI) "
+        "and answer the same bytes with the same headers from memory, and nothing else: "
+        "granian's ceiling for any application. The web process's static headers: "
         + ", ".join(f"{n}: {shown.get(n)}" for n in ("cache-control", "content-encoding", "vary"))
     )
     report.table("Speed", ["Target", "req/s", "p50 ms", "p99 ms", "/ bare nginx"], rows, note)
 
 
-def speed_rows(fronts, app_port, url_path, duration):
+def speed_rows(fronts, app_port, url_path, duration, ceiling):
     measured = {name: wrk(base + url_path, duration) for name, (base, _) in fronts.items()}
     plain, tls = measured["bare nginx brotli_static"], measured["bare nginx brotli_static, TLS"]
     rows = [(f"static, {name}", *rate(m), "1.00") for name, m in measured.items() if "bare" in name]
@@ -192,6 +197,9 @@ def speed_rows(fronts, app_port, url_path, duration):
         rows.append((f"static, {name}", *rate(measured[name]), f"{measured[name][0] / tls[0]:.2f}"))
     static = wrk(f"http://127.0.0.1:{app_port}{url_path}", duration)
     rows.append(("static, Procfile web process", *rate(static), f"{static[0] / plain[0]:.2f}"))
+    for interface, bare in ceiling:
+        name = f"static, granian alone: a bare {interface.upper()} callable, no Django"
+        rows.append((name, *rate(bare), f"{bare[0] / plain[0]:.2f}"))
     rows.append(
         (
             "home page, Procfile web process",
