@@ -167,8 +167,9 @@ def private_files(report, project, env, app, fronts, srv, megabytes):
     note = (
         "Four curl clients at once, over TLS through the shipped sites, plain HTTP to the "
         "Procfile process; the file is sparse (zeros), so the disk is not measured. The app's "
-        "memory is its workers' largest growth above their idle size. The private download "
-        f"through nginx is {ratio:.2f}× the same file served publicly by nginx, same run."
+        "memory is its workers' largest growth above their idle size. nginx's private and "
+        "public downloads are taken in turn, three of each; their rows show the medians. The "
+        f"private download through nginx is {ratio:.2f}× the same file served publicly."
     )
     columns = ["Private files", "app MB above idle", "MB/s"]
     report.table("Private files", columns, [(w, str(m), r) for w, m, r in rows], note)
