@@ -2,8 +2,8 @@
 through the shipped nginx (X-Accel-Redirect) and Apache (X-Sendfile) and from the Procfile
 process alone (the app streams it); nginx's throughput for the private download against the
 same file served publicly from /media/, taken in turn; and the app's memory while it stores a
-large private upload. Memory is each worker's peak above its own idle size: the peak is reset first
-(/proc/PID/clear_refs), so earlier work does not count."""
+large private upload. Memory is each worker's peak above its own idle size: the peak is reset
+first (/proc/PID/clear_refs), so earlier work does not count."""
 
 import secrets
 import statistics
@@ -67,10 +67,10 @@ def private_rows(project, env, app, fronts, srv, megabytes, clients=4):
     link = visitor.private_links()["large.bin"]
     cookie = f"Cookie: sessionid={visitor.session.cookies['sessionid']}"
 
-    def download(base, *headers):
-        return partial(curl_downloads, base + link, clients, size, headers)
+    def download(base):
+        return partial(curl_downloads, base + link, clients, size, (cookie, HTTPS))
 
-    private = download(nginx, cookie, HTTPS)
+    private = download(nginx)
     public = partial(curl_downloads, f"{nginx}/media/bench/large.bin", clients, size)
     grown, (private_rate, public_rate) = peak_above_idle(app, partial(in_turn, private, public))
     measured = [("nginx, X-Accel-Redirect", grown, private_rate)]
@@ -78,7 +78,7 @@ def private_rows(project, env, app, fronts, srv, megabytes, clients=4):
         ("Apache, X-Sendfile", fronts["shipped apache, TLS"][0]),
         ("Procfile process alone, the app streams", f"http://127.0.0.1:{app.port}"),
     ):
-        measured.append((target, *peak_above_idle(app, download(base, cookie, HTTPS))))
+        measured.append((target, *peak_above_idle(app, download(base))))
     rows = [
         (f"{clients} × {megabytes} MB private download, {target}", grown, f"{rate:,.0f}")
         for target, grown, rate in measured
